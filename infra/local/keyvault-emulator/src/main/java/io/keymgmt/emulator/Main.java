@@ -1,0 +1,1 @@
+package io.keymgmt.emulator; public final class Main { public static void main(String[] a) {} }

@@ -1,0 +1,1 @@
+package io.keymgmt.testkit; final class Placeholder {}
