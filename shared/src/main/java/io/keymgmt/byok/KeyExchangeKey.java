@@ -39,9 +39,10 @@ public final class KeyExchangeKey {
     public static KeyExchangeKey of(String kid, PublicKey publicKey) {
         requireVersionedKeyId(kid);
         Objects.requireNonNull(publicKey, "publicKey");
-        if (!(publicKey instanceof RSAPublicKey)) {
+        if (!(publicKey instanceof RSAPublicKey) || !"RSA".equals(publicKey.getAlgorithm())) {
+            // RSASSA-PSS keys are RSAPublicKeys too, but restricted to signing: OAEP needs a plain RSA key.
             throw new IllegalArgumentException("the key exchange key is " + publicKey.getAlgorithm()
-                    + ", not RSA; Azure Key Vault key exchange keys are RSA of " + KeyType.rsaSizesInProse() + " bits");
+                    + ", not RSA (rsaEncryption); Azure Key Vault key exchange keys are RSA of " + KeyType.rsaSizesInProse() + " bits");
         }
         RSAPublicKey rsa = (RSAPublicKey) publicKey;
         int bits = rsa.getModulus().bitLength();

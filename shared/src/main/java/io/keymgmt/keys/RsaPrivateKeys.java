@@ -70,7 +70,8 @@ public final class RsaPrivateKeys {
                 throw new IllegalArgumentException("the private key is not PKCS#8 DER; an unencrypted PKCS#8 RSA private key"
                         + " (DER, or PEM \"BEGIN PRIVATE KEY\") is required");
         }
-        String oid = Asn1Peek.pkcs8AlgorithmOid(der).orElse("");
+        String oid = Asn1Peek.pkcs8AlgorithmOid(der).orElseThrow(() -> new IllegalArgumentException(
+                "the PKCS#8 private key is malformed: its algorithm identifier cannot be read"));
         if (!Asn1Peek.RSA_ENCRYPTION_OID.equals(oid)) {
             throw new IllegalArgumentException("the private key is " + Asn1Peek.describeAlgorithm(oid)
                     + ", not RSA (rsaEncryption, OID " + Asn1Peek.RSA_ENCRYPTION_OID + "); accepted are RSA keys of "

@@ -59,9 +59,16 @@ class KeyExchangeKeyTest {
     void refusesNonRsaKeks() throws Exception {
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
         ec.initialize(256);
-        assertEquals("the key exchange key is EC, not RSA; Azure Key Vault key exchange keys are RSA of 2048, 3072 or 4096 bits",
+        assertEquals("the key exchange key is EC, not RSA (rsaEncryption); Azure Key Vault key exchange keys are RSA of"
+                + " 2048, 3072 or 4096 bits",
                 assertThrows(IllegalArgumentException.class, () -> KeyExchangeKey.of(KID, ec.generateKeyPair().getPublic()))
                         .getMessage());
+        KeyPairGenerator pss = KeyPairGenerator.getInstance("RSASSA-PSS");
+        pss.initialize(2048);
+        PublicKey pssKey = pss.generateKeyPair().getPublic();
+        assertTrue(pssKey instanceof java.security.interfaces.RSAPublicKey);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KeyExchangeKey.of(KID, pssKey)).getMessage()
+                .startsWith("the key exchange key is RSASSA-PSS, not RSA (rsaEncryption)"));
     }
 
     @ParameterizedTest

@@ -148,6 +148,9 @@ class RsaKeysTest {
         assertEquals(0x30, damagedInside[26]);
         damagedInside[26] = 0x31;
         assertEquals("the PKCS#8 RSA private key is malformed and cannot be read", refusal(damagedInside));
+        // SEQUENCE { INTEGER 0, SEQUENCE {}, OCTET STRING {} }: PKCS#8 in shape, but no algorithm OID.
+        assertEquals("the PKCS#8 private key is malformed: its algorithm identifier cannot be read",
+                refusal(new byte[] {0x30, 0x07, 0x02, 0x01, 0x00, 0x30, 0x00, 0x04, 0x00}));
     }
 
     @Test

@@ -195,7 +195,7 @@ class ByokFileToolTest {
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
         ec.initialize(256);
         Path kekEc = Files.writeString(dir.resolve("kek-ec.pem"), PublicKeyPem.encode(ec.generateKeyPair().getPublic()));
-        assertFailure(run(args(kekEc, keyDer4096, out)), 1, "--kek " + kekEc + ": the key exchange key is EC, not RSA");
+        assertFailure(run(args(kekEc, keyDer4096, out)), 1, "--kek " + kekEc + ": the key exchange key is EC, not RSA (rsaEncryption)");
     }
 
     @Test
