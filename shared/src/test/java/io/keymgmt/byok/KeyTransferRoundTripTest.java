@@ -4,12 +4,14 @@ import static io.keymgmt.byok.TestJson.asObject;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keymgmt.keys.KeyType;
 import io.keymgmt.keys.TestRsaKeys;
 import io.keymgmt.secrets.SecretBytes;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,6 +99,31 @@ class KeyTransferRoundTripTest {
         byte[] pkcs8 = TestRsaKeys.targetPkcs8Bytes(KeyType.RSA_2048);
         assertArrayEquals(pkcs8, IndependentUnwrap.unwrap(TestRsaKeys.kekPrivate(KeyType.RSA_2048), first));
         assertArrayEquals(pkcs8, IndependentUnwrap.unwrap(TestRsaKeys.kekPrivate(KeyType.RSA_2048), second));
+    }
+
+    @Test
+    void unwrapRefusesAnotherKekAndDamagedCiphertext() throws Exception {
+        KeyExchangeKey kek = KeyExchangeKey.of(KID, TestRsaKeys.kek(KeyType.RSA_2048).getPublic());
+        byte[] ciphertext;
+        try (SecretBytes target = TestRsaKeys.targetPkcs8(KeyType.RSA_2048)) {
+            ciphertext = RsaAesKeyWrap.wrap(kek, target);
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        RSAPrivateCrtKey otherKek = (RSAPrivateCrtKey) generator.generateKeyPair().getPrivate();
+        String wrongKek = assertThrows(IllegalArgumentException.class,
+                () -> RsaAesKeyWrap.unwrap(otherKek, ciphertext)).getMessage();
+        assertEquals("the ciphertext does not unwrap under this key exchange key (a different KEK, or a damaged ciphertext)",
+                wrongKek);
+
+        byte[] damaged = ciphertext.clone();
+        damaged[damaged.length - 1] ^= 1;
+        assertThrows(IllegalArgumentException.class,
+                () -> RsaAesKeyWrap.unwrap(TestRsaKeys.kekPrivate(KeyType.RSA_2048), damaged));
+        String shortened = assertThrows(IllegalArgumentException.class,
+                () -> RsaAesKeyWrap.unwrap(TestRsaKeys.kekPrivate(KeyType.RSA_2048),
+                        Arrays.copyOf(ciphertext, ciphertext.length - 4))).getMessage();
+        assertTrue(shortened.startsWith("the ciphertext has " + (ciphertext.length - 4) + " bytes;"), shortened);
     }
 
     @Test
