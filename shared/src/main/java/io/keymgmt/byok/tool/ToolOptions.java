@@ -60,6 +60,9 @@ final class ToolOptions {
                 name = arg.substring(0, equals);
                 value = arg.substring(equals + 1);
             }
+            if (FLAG_OPTIONS.contains(name)) {
+                throw new UsageException("option " + name + " takes no value");
+            }
             if (!VALUE_OPTIONS.contains(name)) {
                 String what = arg.startsWith("-") ? "unknown option " + name : "unexpected argument \"" + arg + "\"";
                 throw new UsageException(what + "; accepted options are " + String.join(", ", VALUE_OPTIONS) + ", "

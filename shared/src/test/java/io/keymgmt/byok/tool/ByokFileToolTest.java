@@ -162,6 +162,7 @@ class ByokFileToolTest {
         assertUsage(run("--kid", KID, "--key", "b", "--out", "c", "--kek"), "option --kek needs a value (see --help)");
         assertUsage(run("--kek", "--kid", KID), "option --kek needs a value (see --help)");
         assertUsage(run("--kek=", "--kid", KID), "option --kek needs a non-empty value (see --help)");
+        assertUsage(run(args(kek2048, keyDer4096, out, "--force=yes")), "option --force takes no value (see --help)");
         assertUsage(run(args(kek2048, keyDer4096, out, "--kek", "again.pem")), "option --kek is given more than once (see --help)");
         Result unversioned = run("--kek", kek2048.toString(), "--kid", "https://myvault.vault.azure.net/keys/kek",
                 "--key", keyDer4096.toString(), "--out", out.toString());
