@@ -1,3 +1,0 @@
-package io.keymgmt.server;
-import jakarta.ws.rs.GET; import jakarta.ws.rs.Path;
-@Path("/ping") public class Ping { @GET public String ping() { return "ok"; } }

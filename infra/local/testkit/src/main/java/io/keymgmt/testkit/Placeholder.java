@@ -1,1 +1,0 @@
-package io.keymgmt.testkit; final class Placeholder {}

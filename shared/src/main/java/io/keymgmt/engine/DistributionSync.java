@@ -1,0 +1,242 @@
+package io.keymgmt.engine;
+
+import io.keymgmt.byok.KeyExchangeKey;
+import io.keymgmt.byok.KeyTransferBlob;
+import io.keymgmt.keys.KeyPurpose;
+import io.keymgmt.keys.KeyVersion;
+import io.keymgmt.keys.ManagedKey;
+import io.keymgmt.keys.Protection;
+import io.keymgmt.keys.PublicKeyPem;
+import io.keymgmt.keyvault.ImportedKeyVersion;
+import io.keymgmt.keyvault.KeyVaultException;
+import io.keymgmt.keyvault.TargetVault;
+import io.keymgmt.kms.Distribution;
+import io.keymgmt.kms.DistributionState;
+import io.keymgmt.kms.KmsProvider;
+import io.keymgmt.secrets.SecretBytes;
+import io.keymgmt.store.ConcurrentUpdateException;
+import io.keymgmt.store.KeyStore;
+import io.keymgmt.store.ProviderStore;
+import io.keymgmt.store.Stored;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Brings one distribution up to date with its key: imports the versions the vault lacks, oldest
+ * first, then sets each version's enabled flag from min_enabled_version. Every step is recorded
+ * before the next, so the same call after a crash or an Azure failure picks up where this one
+ * stopped. Distribute, rotate and update all end here; so will the reconciler.
+ */
+final class DistributionSync {
+
+    /** The key exchange key this engine keeps in each vault for BYOK; reused, never deleted. */
+    static final String KEY_EXCHANGE_KEY_NAME = "keymgmt-byok-kek";
+    static final int KEY_EXCHANGE_KEY_BITS = 4096;
+    /** The blob's informational "generator": who wrapped it, and that the key came from software. */
+    static final String GENERATOR = "keymgmt engine; software key, wrapped with JDK JCA (no source HSM)";
+    private static final int MAX_NAME_ATTEMPTS = 3;
+    private static final int MAX_RECORD_ATTEMPTS = 5;
+
+    private final KeyStore keys;
+    private final ProviderStore providers;
+    private final VaultAccess vaults;
+    private final KeyMaterial material;
+    private final Clock clock;
+
+    DistributionSync(KeyStore keys, ProviderStore providers, VaultAccess vaults, KeyMaterial material,
+            Clock clock) {
+        this.keys = keys;
+        this.providers = providers;
+        this.vaults = vaults;
+        this.material = material;
+        this.clock = clock;
+    }
+
+    /** @throws KeyManagementException when Azure refuses or fails; the distribution records the error */
+    Stored<Distribution> sync(ManagedKey key, Stored<Distribution> start) {
+        Stored<Distribution> current = start;
+        String providerName = start.value().providerName();
+        try {
+            Stored<KmsProvider> provider = providers.find(providerName).orElseThrow(() -> KeyManagementException
+                    .conflict("KMS provider \"" + providerName + "\" no longer exists"));
+            TargetVault vault = vaults.open(provider.value());
+            if (current.value().azureVersions().isEmpty()) {
+                // Nothing imported yet: versions go in with their final enabled flag, so there is
+                // nothing to re-apply afterwards.
+                current = new Stored<>(current.value().withAppliedMinEnabledVersion(key.minEnabledVersion(), now()),
+                        current.etag());
+            }
+            List<Integer> missing = current.value().missingVersions(key.latestVersion());
+            if (!missing.isEmpty()) {
+                Optional<KeyExchangeKey> kek = current.value().protection() == Protection.HSM
+                        ? Optional.of(keyExchangeKey(provider, vault))
+                        : Optional.empty();
+                for (int number : missing) {
+                    current = importVersion(key, current, vault, kek, number);
+                }
+            }
+            current = applyEnabledFlags(key, current, vault);
+            Distribution done = current.value().withState(DistributionState.ACTIVE, now())
+                    .withAppliedMinEnabledVersion(key.minEnabledVersion(), now())
+                    .withLastError(Optional.empty(), now());
+            return record(done, current.etag());
+        } catch (KeyVaultException e) {
+            KeyManagementException explained = AzureFaults.explain(providerName, e);
+            recordError(current, explained.getMessage());
+            throw explained;
+        }
+    }
+
+    private Stored<Distribution> importVersion(ManagedKey key, Stored<Distribution> current, TargetVault vault,
+            Optional<KeyExchangeKey> kek, int number) {
+        KeyVersion version = keys.version(key.name(), number).orElseThrow(() -> new KeyManagementException(
+                Fault.INTERNAL, "version " + number + " of key \"" + key.name() + "\" is missing from storage"));
+        Distribution d = current.value();
+        List<String> operations = d.purposes().stream().map(KeyPurpose::azureKeyOperation).toList();
+        boolean enabled = key.isEnabled(number);
+        ImportedKeyVersion imported = null;
+        for (int attempt = 1; imported == null; attempt++) {
+            Map<String, String> tags = tags(key.name(), d.azureKeyName(), number);
+            try (SecretBytes pkcs8 = material.unseal(version)) {
+                if (kek.isPresent()) {
+                    KeyTransferBlob blob = KeyTransferBlob.wrap(kek.get(), pkcs8, GENERATOR);
+                    imported = vault.importHsm(d.azureKeyName(), blob, operations, enabled, tags);
+                } else {
+                    imported = vault.importSoftware(d.azureKeyName(), pkcs8, operations, enabled, tags);
+                }
+            } catch (KeyVaultException e) {
+                // A name still held by a soft-deleted key (a redistribution within the same second
+                // as a removal) can only be avoided with a new name, and only before the first import.
+                boolean renameable = e.reason() == KeyVaultException.Reason.CONFLICT && d.azureVersions().isEmpty();
+                if (!renameable || attempt >= MAX_NAME_ATTEMPTS) {
+                    throw e;
+                }
+                d = d.withAzureKeyName(Names.azureKeyName(key.name(), nextTimestamp(d.azureKeyName())), now());
+                current = record(d, current.etag());
+            }
+        }
+        requireSameKey(version, imported, d);
+        return recordImport(current, number, imported.versionId());
+    }
+
+    /**
+     * Records an imported version. If another instance changed the distribution meanwhile, the
+     * version is recorded on top of what it wrote, unless it recorded this version itself (then our
+     * import was a duplicate of the same material and is left unreferenced).
+     */
+    private Stored<Distribution> recordImport(Stored<Distribution> current, int number, String azureVersionId) {
+        Stored<Distribution> attempt = current;
+        for (int i = 0; i < MAX_RECORD_ATTEMPTS; i++) {
+            try {
+                return keys.updateDistribution(attempt.value().withImportedVersion(number, azureVersionId, now()),
+                        attempt.etag());
+            } catch (ConcurrentUpdateException e) {
+                Distribution d = attempt.value();
+                attempt = keys.distribution(d.keyName(), d.providerName()).orElseThrow(() ->
+                        KeyManagementException.conflict("the distribution of key \"" + d.keyName() + "\" to \""
+                                + d.providerName() + "\" was removed while it was being updated"));
+                if (attempt.value().azureVersions().containsKey(number)) {
+                    return attempt;
+                }
+            }
+        }
+        throw KeyManagementException.conflict("too many concurrent changes to the distribution of key \""
+                + current.value().keyName() + "\"; retry");
+    }
+
+    private Stored<Distribution> applyEnabledFlags(ManagedKey key, Stored<Distribution> current, TargetVault vault) {
+        Distribution d = current.value();
+        int applied = Math.max(1, d.appliedMinEnabledVersion());
+        for (Map.Entry<Integer, String> version : d.azureVersions().entrySet()) {
+            int number = version.getKey();
+            boolean was = number >= applied;
+            boolean wanted = key.isEnabled(number);
+            if (was != wanted) {
+                vault.setEnabled(d.azureKeyName(), version.getValue(), wanted);
+            }
+        }
+        return current;
+    }
+
+    private KeyExchangeKey keyExchangeKey(Stored<KmsProvider> provider, TargetVault vault) {
+        Optional<String> known = provider.value().keyExchangeKeyId();
+        if (known.isPresent()) {
+            try {
+                return vault.keyExchangeKey(known.get());
+            } catch (KeyVaultException e) {
+                if (e.reason() != KeyVaultException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        KeyExchangeKey created = vault.createKeyExchangeKey(KEY_EXCHANGE_KEY_NAME, KEY_EXCHANGE_KEY_BITS);
+        rememberKeyExchangeKey(provider, created.kid());
+        return created;
+    }
+
+    /** Best effort: a lost race only means the next distribution creates another KEK version. */
+    private void rememberKeyExchangeKey(Stored<KmsProvider> provider, String kid) {
+        Stored<KmsProvider> attempt = provider;
+        for (int i = 0; i < MAX_RECORD_ATTEMPTS; i++) {
+            try {
+                providers.replace(attempt.value().withKeyExchangeKeyId(kid, now()), attempt.etag());
+                return;
+            } catch (ConcurrentUpdateException e) {
+                Optional<Stored<KmsProvider>> reread = providers.find(provider.value().name());
+                if (reread.isEmpty()) {
+                    return;
+                }
+                attempt = reread.get();
+            }
+        }
+    }
+
+    private static void requireSameKey(KeyVersion version, ImportedKeyVersion imported, Distribution d) {
+        RSAPublicKey ours = (RSAPublicKey) PublicKeyPem.parse(version.publicKeyPem());
+        if (!ours.getModulus().equals(imported.modulus()) || !ours.getPublicExponent().equals(imported.publicExponent())) {
+            throw new KeyManagementException(Fault.AZURE_FAILED, "Key Vault reports a different public key for "
+                    + d.azureKeyName() + " (" + imported.kid() + ") than version " + version.number()
+                    + " of key \"" + version.keyName() + "\"; the import is not trustworthy");
+        }
+    }
+
+    private Stored<Distribution> record(Distribution d, String etag) {
+        try {
+            return keys.updateDistribution(d, etag);
+        } catch (ConcurrentUpdateException e) {
+            throw KeyManagementException.conflict("the distribution of key \"" + d.keyName() + "\" to \""
+                    + d.providerName() + "\" was changed by another request; retry");
+        }
+    }
+
+    private void recordError(Stored<Distribution> current, String message) {
+        try {
+            keys.updateDistribution(current.value().withLastError(Optional.of(message), now()), current.etag());
+        } catch (RuntimeException ignored) {
+            // The caller gets the error either way; a lost race here must not hide it.
+        }
+    }
+
+    private long nextTimestamp(String azureName) {
+        long previous = Long.parseLong(azureName.substring(azureName.lastIndexOf('-') + 1));
+        return Math.max(now().getEpochSecond(), previous + 1);
+    }
+
+    private static Map<String, String> tags(String keyName, String azureName, int version) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        // Vault tags its keys with key_name; the other two let an operator trace a version back here.
+        tags.put("key_name", azureName);
+        tags.put("keymgmt_key", keyName);
+        tags.put("keymgmt_version", Integer.toString(version));
+        return tags;
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+}

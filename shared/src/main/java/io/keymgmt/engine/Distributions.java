@@ -1,0 +1,217 @@
+package io.keymgmt.engine;
+
+import io.keymgmt.keys.KeyPurpose;
+import io.keymgmt.keys.ManagedKey;
+import io.keymgmt.keys.Protection;
+import io.keymgmt.keyvault.KeyVaultException;
+import io.keymgmt.kms.Distribution;
+import io.keymgmt.kms.DistributionState;
+import io.keymgmt.kms.KmsProvider;
+import io.keymgmt.store.AlreadyExistsException;
+import io.keymgmt.store.ConcurrentUpdateException;
+import io.keymgmt.store.KeyStore;
+import io.keymgmt.store.ProviderStore;
+import io.keymgmt.store.Stored;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Distribution operations of the API: distribute a key to a provider, read, list, remove. */
+public final class Distributions {
+
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final KeyStore keys;
+    private final ProviderStore providers;
+    private final VaultAccess vaults;
+    private final DistributionSync sync;
+    private final Clock clock;
+
+    Distributions(KeyStore keys, ProviderStore providers, VaultAccess vaults, DistributionSync sync, Clock clock) {
+        this.keys = keys;
+        this.providers = providers;
+        this.vaults = vaults;
+        this.sync = sync;
+        this.clock = clock;
+    }
+
+    /**
+     * Distributes a key to a provider's vault: every version, oldest first, then min_enabled_version.
+     * Repeating the call with the same purpose and protection resumes or re-checks it; purpose and
+     * protection cannot change once set. Unlike Vault, a key may be in any number of providers.
+     *
+     * @param purposes required for a new distribution
+     * @param protection defaults to hsm
+     */
+    public void distribute(String providerName, String keyName, Optional<Set<KeyPurpose>> purposes,
+            Optional<Protection> protection) {
+        Names.requireProviderName(providerName);
+        Names.requireKeyName(keyName);
+        Stored<Distribution> distribution = null;
+        for (int attempt = 1; distribution == null; attempt++) {
+            Stored<ManagedKey> key = requireKey(keyName);
+            Stored<KmsProvider> provider = requireProvider(providerName);
+            try {
+                key.value().type().requireAzureKeyVaultCompatible();
+            } catch (IllegalArgumentException e) {
+                throw KeyManagementException.invalid(e.getMessage());
+            }
+            Optional<Stored<Distribution>> existing = keys.distribution(keyName, providerName);
+            try {
+                distribution = existing.isPresent()
+                        ? resume(existing.get(), purposes, protection)
+                        : start(key, provider, purposes, protection);
+            } catch (ConcurrentUpdateException | AlreadyExistsException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw KeyManagementException.conflict("key \"" + keyName + "\" or provider \"" + providerName
+                            + "\" is being changed by other requests; retry");
+                }
+            }
+        }
+        sync.sync(requireKey(keyName).value(), distribution);
+    }
+
+    public Distribution read(String providerName, String keyName) {
+        Names.requireProviderName(providerName);
+        Names.requireKeyName(keyName);
+        return keys.distribution(keyName, providerName).map(Stored::value).orElseThrow(() ->
+                KeyManagementException.notFound("key \"" + keyName + "\" is not distributed to KMS provider \""
+                        + providerName + "\""));
+    }
+
+    /** Names of the keys in the provider's vault (or on their way in or out). */
+    public List<String> keysOf(String providerName) {
+        requireProvider(providerName);
+        return providers.memberKeys(providerName);
+    }
+
+    /**
+     * Removes the key from the provider's vault (a soft delete in Azure, so the vault's own recovery
+     * still works) and forgets the distribution; the key stays here and can be distributed again.
+     * Removing a key that is not there succeeds, so a retried removal is harmless.
+     */
+    public void remove(String providerName, String keyName) {
+        Names.requireProviderName(providerName);
+        Names.requireKeyName(keyName);
+        Optional<Stored<Distribution>> existing = keys.distribution(keyName, providerName);
+        if (existing.isEmpty()) {
+            // A crash between forgetting the distribution and its membership leaves the latter behind.
+            providers.removeMember(providerName, keyName);
+            return;
+        }
+        Stored<Distribution> removing = existing.get();
+        if (removing.value().state() != DistributionState.REMOVING) {
+            removing = record(removing.value().withState(DistributionState.REMOVING, now()), removing.etag());
+        }
+        Stored<KmsProvider> provider = requireProvider(providerName);
+        try {
+            vaults.open(provider.value()).delete(removing.value().azureKeyName());
+        } catch (KeyVaultException e) {
+            KeyManagementException explained = AzureFaults.explain(providerName, e);
+            try {
+                keys.updateDistribution(removing.value().withLastError(Optional.of(explained.getMessage()), now()),
+                        removing.etag());
+            } catch (RuntimeException ignored) {
+                // The caller learns of the failure either way.
+            }
+            throw explained;
+        }
+        providers.removeMember(providerName, keyName);
+        try {
+            keys.deleteDistribution(keyName, providerName, removing.etag());
+        } catch (ConcurrentUpdateException e) {
+            // Another removal finished first; the key is out of the vault either way.
+            if (keys.distribution(keyName, providerName).isPresent()) {
+                throw KeyManagementException.conflict("the distribution of key \"" + keyName + "\" to \"" + providerName
+                        + "\" changed during its removal; retry");
+            }
+        }
+    }
+
+    private Stored<Distribution> start(Stored<ManagedKey> key, Stored<KmsProvider> provider,
+            Optional<Set<KeyPurpose>> purposes, Optional<Protection> protection) {
+        if (purposes.isEmpty()) {
+            throw KeyManagementException.invalid("missing purpose: give one or more of encrypt, decrypt, sign, verify, wrap, unwrap");
+        }
+        String providerName = provider.value().name();
+        Distribution fresh = Distribution.started(key.value().name(), providerName,
+                Names.azureKeyName(key.value().name(), now().getEpochSecond()), purposes.get(),
+                protection.orElse(Protection.HSM), now());
+        // Order matters for crash safety: the record here first (guarded by the key's ETag, so a
+        // concurrent deletion of the key sees it), then the membership (guarded by the provider's
+        // ETag, so a concurrent deletion of the provider sees it), and only then Azure.
+        Stored<Distribution> stored = keys.addDistribution(key.value(), key.etag(), fresh);
+        try {
+            providers.addMember(provider.value(), provider.etag(), key.value().name());
+        } catch (ConcurrentUpdateException e) {
+            if (providers.find(providerName).isEmpty()) {
+                keys.deleteDistribution(key.value().name(), providerName, stored.etag());
+                throw KeyManagementException.notFound("KMS provider \"" + providerName + "\" not found");
+            }
+            // The provider changed (another key joined it); add the membership against its new state.
+            addMemberAgain(providerName, key.value().name());
+        }
+        return stored;
+    }
+
+    private void addMemberAgain(String providerName, String keyName) {
+        if (providers.memberKeys(providerName).contains(keyName)) {
+            return;
+        }
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Stored<KmsProvider> provider = requireProvider(providerName);
+            try {
+                providers.addMember(provider.value(), provider.etag(), keyName);
+                return;
+            } catch (ConcurrentUpdateException e) {
+                // Re-read and try again.
+            }
+        }
+        throw KeyManagementException.conflict("KMS provider \"" + providerName + "\" is being changed by other requests; "
+                + "repeat the distribution to finish it");
+    }
+
+    private Stored<Distribution> resume(Stored<Distribution> existing, Optional<Set<KeyPurpose>> purposes,
+            Optional<Protection> protection) {
+        Distribution d = existing.value();
+        if (d.state() == DistributionState.REMOVING) {
+            throw KeyManagementException.conflict("key \"" + d.keyName() + "\" is being removed from KMS provider \""
+                    + d.providerName() + "\"; finish the removal (DELETE) before distributing it again");
+        }
+        boolean samePurposes = purposes.map(p -> p.equals(d.purposes())).orElse(true);
+        boolean sameProtection = protection.map(p -> p == d.protection()).orElse(true);
+        if (!samePurposes || !sameProtection) {
+            throw KeyManagementException.invalid("purpose and protection cannot be changed after the key has been "
+                    + "distributed: key \"" + d.keyName() + "\" is in \"" + d.providerName() + "\" with purpose "
+                    + String.join(",", d.purposes().stream().map(KeyPurpose::wireName).toList()) + " and protection "
+                    + d.protection().wireName() + "; remove it from the provider first to change them");
+        }
+        // The membership may be missing if a crash came between the two records.
+        addMemberAgain(d.providerName(), d.keyName());
+        return keys.distribution(d.keyName(), d.providerName()).orElse(existing);
+    }
+
+    private Stored<Distribution> record(Distribution d, String etag) {
+        try {
+            return keys.updateDistribution(d, etag);
+        } catch (ConcurrentUpdateException e) {
+            throw KeyManagementException.conflict("the distribution of key \"" + d.keyName() + "\" to \""
+                    + d.providerName() + "\" was changed by another request; retry");
+        }
+    }
+
+    private Stored<ManagedKey> requireKey(String name) {
+        return keys.find(name).orElseThrow(() -> KeyManagementException.notFound("key \"" + name + "\" not found"));
+    }
+
+    private Stored<KmsProvider> requireProvider(String name) {
+        return providers.find(name).orElseThrow(() ->
+                KeyManagementException.notFound("KMS provider \"" + name + "\" not found"));
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,266 @@
+package io.keymgmt.engine;
+
+import io.keymgmt.keys.KeyType;
+import io.keymgmt.keys.KeyVersion;
+import io.keymgmt.keys.ManagedKey;
+import io.keymgmt.keys.PublicKeyPem;
+import io.keymgmt.keys.RsaKeyGenerator;
+import io.keymgmt.keys.RsaKeyMaterial;
+import io.keymgmt.kms.Distribution;
+import io.keymgmt.kms.DistributionState;
+import io.keymgmt.store.AlreadyExistsException;
+import io.keymgmt.store.ConcurrentUpdateException;
+import io.keymgmt.store.KeyStore;
+import io.keymgmt.store.Stored;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The key operations of the API: create or update, read, list, rotate, delete, list providers. */
+public final class Keys {
+
+    /** What a write to {@code key/:name} carries; absent fields are left as they are. */
+    public record WriteKey(Optional<String> type, Optional<Integer> minEnabledVersion, Optional<Boolean> deletionAllowed) {
+    }
+
+    /** A key with the versions a reader may see: those at or above min_enabled_version. */
+    public record KeyDetails(ManagedKey key, List<KeyVersion> visibleVersions) {
+    }
+
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final KeyStore store;
+    private final KeyMaterial material;
+    private final SyncAll syncAll;
+    private final Clock clock;
+
+    Keys(KeyStore store, KeyMaterial material, SyncAll syncAll, Clock clock) {
+        this.store = store;
+        this.material = material;
+        this.syncAll = syncAll;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the key if it does not exist, otherwise updates it (Vault decides the same way). An
+     * update that moves min_enabled_version applies it in every vault the key is in; repeating the
+     * same update finishes one that Azure interrupted.
+     */
+    public void write(String name, WriteKey request) {
+        Names.requireKeyName(name);
+        for (int attempt = 1; ; attempt++) {
+            Optional<Stored<ManagedKey>> existing = store.find(name);
+            try {
+                if (existing.isEmpty()) {
+                    create(name, request);
+                    return;
+                }
+                Stored<ManagedKey> updated = update(existing.get(), request);
+                syncAll.sync(updated.value(), "key \"" + name + "\" was updated here");
+                return;
+            } catch (ConcurrentUpdateException | AlreadyExistsException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw KeyManagementException.conflict("key \"" + name + "\" is being changed by other requests; retry");
+                }
+            }
+        }
+    }
+
+    public KeyDetails read(String name) {
+        ManagedKey key = require(name).value();
+        List<KeyVersion> visible = new ArrayList<>();
+        for (KeyVersion v : store.versions(name)) {
+            if (key.isEnabled(v.number())) {
+                visible.add(v);
+            }
+        }
+        return new KeyDetails(key, visible);
+    }
+
+    public List<String> list() {
+        return store.listNames();
+    }
+
+    /**
+     * Adds a version with new key material and imports it into every vault the key is in. If an
+     * import fails, the version stays here and the error says so; any later write, rotation or
+     * distribution of the key imports it.
+     */
+    public void rotate(String name) {
+        Names.requireKeyName(name);
+        for (int attempt = 1; ; attempt++) {
+            Stored<ManagedKey> current = require(name);
+            ManagedKey rotated = current.value().rotated(now());
+            KeyVersion version = newVersion(name, rotated.latestVersion(), rotated.type());
+            try {
+                Stored<ManagedKey> stored = store.addVersion(rotated, current.etag(), version);
+                syncAll.sync(stored.value(), "version " + rotated.latestVersion() + " of key \"" + name
+                        + "\" was created here");
+                return;
+            } catch (ConcurrentUpdateException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw KeyManagementException.conflict("key \"" + name + "\" is being changed by other requests; retry");
+                }
+            }
+        }
+    }
+
+    /** Deletes a key whose deletion is allowed and that is in no vault. Deleting a missing key succeeds. */
+    public void delete(String name) {
+        Names.requireKeyName(name);
+        for (int attempt = 1; ; attempt++) {
+            Optional<Stored<ManagedKey>> current = store.find(name);
+            if (current.isEmpty()) {
+                return;
+            }
+            if (!current.get().value().deletionAllowed()) {
+                throw KeyManagementException.invalid("deletion is not allowed for key \"" + name
+                        + "\": set deletion_allowed=true first");
+            }
+            List<String> providers = providerNames(name);
+            if (!providers.isEmpty()) {
+                throw KeyManagementException.invalid("key \"" + name + "\" is still distributed to "
+                        + String.join(", ", providers) + ": remove it from each with DELETE /v1/keymgmt/kms/<provider>/key/"
+                        + name + " first");
+            }
+            try {
+                store.delete(name, current.get().etag());
+                return;
+            } catch (ConcurrentUpdateException | IllegalStateException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw KeyManagementException.conflict("key \"" + name + "\" is being changed by other requests; retry");
+                }
+            }
+        }
+    }
+
+    /** The providers the key is distributed to, including any still being added or removed. */
+    public List<String> providers(String name) {
+        require(name);
+        return providerNames(name);
+    }
+
+    private List<String> providerNames(String name) {
+        List<String> names = new ArrayList<>();
+        for (Stored<Distribution> d : store.distributions(name)) {
+            names.add(d.value().providerName());
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private void create(String name, WriteKey request) {
+        KeyType type = parseType(request.type().orElse(KeyType.RSA_2048.wireName()));
+        ManagedKey key = ManagedKey.created(name, type, now());
+        if (request.minEnabledVersion().isPresent()) {
+            key = key.withMinEnabledVersion(checkedMinimum(request.minEnabledVersion().get(), key), now());
+        }
+        if (request.deletionAllowed().isPresent()) {
+            key = key.withDeletionAllowed(request.deletionAllowed().get(), now());
+        }
+        store.create(key, newVersion(name, 1, type));
+    }
+
+    private Stored<ManagedKey> update(Stored<ManagedKey> current, WriteKey request) {
+        ManagedKey key = current.value();
+        if (request.type().isPresent() && !request.type().get().equals(key.type().wireName())) {
+            throw KeyManagementException.invalid("type cannot be changed after key creation: key \"" + key.name()
+                    + "\" is " + key.type().wireName());
+        }
+        ManagedKey updated = key;
+        if (request.minEnabledVersion().isPresent()) {
+            updated = updated.withMinEnabledVersion(checkedMinimum(request.minEnabledVersion().get(), key), now());
+        }
+        if (request.deletionAllowed().isPresent()) {
+            updated = updated.withDeletionAllowed(request.deletionAllowed().get(), now());
+        }
+        if (updated.equals(key)) {
+            return current;
+        }
+        return store.update(updated, current.etag());
+    }
+
+    /** Vault's 0 means "all versions enabled", which is min_enabled_version 1. */
+    private static int checkedMinimum(int requested, ManagedKey key) {
+        if (requested < 0) {
+            throw KeyManagementException.invalid("min_enabled_version must be 0 or more, got " + requested);
+        }
+        if (requested > key.latestVersion()) {
+            throw KeyManagementException.invalid("min_enabled_version " + requested + " is greater than the latest version "
+                    + key.latestVersion() + " of key \"" + key.name() + "\"");
+        }
+        return Math.max(1, requested);
+    }
+
+    private static KeyType parseType(String wireName) {
+        KeyType type;
+        try {
+            type = KeyType.fromWireName(wireName);
+            type.requireAzureKeyVaultCompatible();
+        } catch (IllegalArgumentException e) {
+            throw KeyManagementException.invalid(e.getMessage());
+        }
+        return type;
+    }
+
+    private KeyVersion newVersion(String name, int number, KeyType type) {
+        Instant now = now();
+        try (RsaKeyMaterial generated = RsaKeyGenerator.generate(type)) {
+            return new KeyVersion(name, number, now, PublicKeyPem.encode(generated.publicKey()),
+                    material.seal(name, number, generated.privateKeyPkcs8()));
+        }
+    }
+
+    private Stored<ManagedKey> require(String name) {
+        Names.requireKeyName(name);
+        return store.find(name).orElseThrow(() -> KeyManagementException.notFound("key \"" + name + "\" not found"));
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    /** Keeps every distribution of a key in step with it; see {@link DistributionSync}. */
+    static final class SyncAll {
+
+        private final KeyStore store;
+        private final DistributionSync sync;
+
+        SyncAll(KeyStore store, DistributionSync sync) {
+            this.store = store;
+            this.sync = sync;
+        }
+
+        /**
+         * Syncs each distribution; failures of some do not stop the others and are reported together,
+         * after {@code done}, which says what already happened here.
+         */
+        void sync(ManagedKey key, String done) {
+            List<KeyManagementException> failures = new ArrayList<>();
+            for (Stored<Distribution> d : store.distributions(key.name())) {
+                if (d.value().state() == DistributionState.REMOVING) {
+                    continue;
+                }
+                try {
+                    sync.sync(key, d);
+                } catch (KeyManagementException e) {
+                    failures.add(e);
+                }
+            }
+            if (failures.isEmpty()) {
+                return;
+            }
+            StringBuilder message = new StringBuilder(done).append(", but ").append(failures.size())
+                    .append(failures.size() == 1 ? " vault" : " vaults")
+                    .append(" could not follow (distributing the key to that provider again with the same purpose"
+                            + " and protection finishes the job, as does the key's next update or rotation):");
+            for (KeyManagementException f : failures) {
+                message.append(' ').append(f.getMessage());
+            }
+            KeyManagementException first = failures.get(0);
+            throw new KeyManagementException(first.fault(), message.toString(), first.retryAfter().orElse(null), first);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.keymgmt.kms;
+
+import io.keymgmt.keys.KeyPurpose;
+import io.keymgmt.keys.Protection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A managed key placed in one KMS provider's vault: the key's name there, how it is used and
+ * protected, and which Azure version holds which of our versions. One key may have a distribution in
+ * any number of providers, each with its own state and last error.
+ *
+ * @param azureVersions our version number to the Azure key version id (32 hex characters)
+ * @param appliedMinEnabledVersion the key's min_enabled_version as last applied to the vault's
+ *     enabled flags; differs from the key's while an update is under way or failed
+ */
+public record Distribution(
+        String keyName,
+        String providerName,
+        String azureKeyName,
+        Set<KeyPurpose> purposes,
+        Protection protection,
+        SortedMap<Integer, String> azureVersions,
+        DistributionState state,
+        int appliedMinEnabledVersion,
+        Optional<String> lastError,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public Distribution {
+        Objects.requireNonNull(keyName, "keyName");
+        Objects.requireNonNull(providerName, "providerName");
+        Objects.requireNonNull(azureKeyName, "azureKeyName");
+        Objects.requireNonNull(protection, "protection");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(lastError, "lastError");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (purposes.isEmpty()) {
+            throw new IllegalArgumentException("a distribution needs at least one purpose");
+        }
+        purposes = Collections.unmodifiableSet(new LinkedHashSet<>(purposes));
+        azureVersions = Collections.unmodifiableSortedMap(new TreeMap<>(azureVersions));
+    }
+
+    public static Distribution started(String keyName, String providerName, String azureKeyName,
+            Set<KeyPurpose> purposes, Protection protection, Instant now) {
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, new TreeMap<>(),
+                DistributionState.DISTRIBUTING, 0, Optional.empty(), now, now);
+    }
+
+    /** Our versions up to {@code latestVersion} that the vault does not hold yet, in ascending order. */
+    public List<Integer> missingVersions(int latestVersion) {
+        List<Integer> missing = new ArrayList<>();
+        for (int v = 1; v <= latestVersion; v++) {
+            if (!azureVersions.containsKey(v)) {
+                missing.add(v);
+            }
+        }
+        return missing;
+    }
+
+    public Distribution withImportedVersion(int version, String azureVersionId, Instant now) {
+        SortedMap<Integer, String> versions = new TreeMap<>(azureVersions);
+        versions.put(version, azureVersionId);
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, versions, state,
+                appliedMinEnabledVersion, lastError, createdAt, now);
+    }
+
+    /** The distribution under a new Azure name; only before any version was imported. */
+    public Distribution withAzureKeyName(String newName, Instant now) {
+        if (!azureVersions.isEmpty()) {
+            throw new IllegalStateException("the Azure name cannot change once versions were imported");
+        }
+        return new Distribution(keyName, providerName, newName, purposes, protection, azureVersions, state,
+                appliedMinEnabledVersion, lastError, createdAt, now);
+    }
+
+    public Distribution withState(DistributionState newState, Instant now) {
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, newState,
+                appliedMinEnabledVersion, lastError, createdAt, now);
+    }
+
+    public Distribution withAppliedMinEnabledVersion(int version, Instant now) {
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
+                version, lastError, createdAt, now);
+    }
+
+    public Distribution withLastError(Optional<String> error, Instant now) {
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
+                appliedMinEnabledVersion, error, createdAt, now);
+    }
+}

@@ -1,0 +1,71 @@
+package io.keymgmt.store;
+
+import io.keymgmt.keys.KeyVersion;
+import io.keymgmt.keys.ManagedKey;
+import io.keymgmt.kms.Distribution;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Managed keys: one header, one record per version, one per distribution, all in the key's own
+ * partition so that a version and the header that counts it are written in one transaction.
+ */
+public interface KeyStore {
+
+    Optional<Stored<ManagedKey>> find(String name);
+
+    /** Key names in ascending order. */
+    List<String> listNames();
+
+    /**
+     * Writes the header and version 1 together.
+     *
+     * @throws AlreadyExistsException if a key of that name exists
+     */
+    Stored<ManagedKey> create(ManagedKey key, KeyVersion first);
+
+    /** @throws ConcurrentUpdateException if the header changed since {@code etag} was read */
+    Stored<ManagedKey> update(ManagedKey key, String etag);
+
+    /**
+     * Writes the new version and the header that now counts it, atomically.
+     *
+     * @throws ConcurrentUpdateException if the header changed since {@code etag} was read
+     */
+    Stored<ManagedKey> addVersion(ManagedKey rotated, String etag, KeyVersion version);
+
+    /** All versions in ascending order. */
+    List<KeyVersion> versions(String keyName);
+
+    Optional<KeyVersion> version(String keyName, int number);
+
+    /**
+     * Deletes the key and all its versions if the header is unchanged since {@code etag} was read and no
+     * distribution is recorded. Resumable: a deletion interrupted half-way hides the key and is
+     * completed by the next call for that name.
+     *
+     * @throws ConcurrentUpdateException if the header changed
+     * @throws IllegalStateException if a distribution is still recorded
+     */
+    void delete(String name, String etag);
+
+    List<Stored<Distribution>> distributions(String keyName);
+
+    Optional<Stored<Distribution>> distribution(String keyName, String providerName);
+
+    /**
+     * Records a new distribution, in one transaction with a rewrite of the key's header under
+     * {@code keyEtag}, so a concurrent deletion of the key cannot miss it.
+     *
+     * @return the distribution as stored
+     * @throws ConcurrentUpdateException if the header changed since it was read
+     * @throws AlreadyExistsException if the key already has a distribution to that provider
+     */
+    Stored<Distribution> addDistribution(ManagedKey key, String keyEtag, Distribution distribution);
+
+    /** @throws ConcurrentUpdateException if the distribution changed since {@code etag} was read */
+    Stored<Distribution> updateDistribution(Distribution distribution, String etag);
+
+    /** @throws ConcurrentUpdateException if the distribution changed since {@code etag} was read */
+    void deleteDistribution(String keyName, String providerName, String etag);
+}

@@ -1,0 +1,187 @@
+package io.keymgmt.store.table;
+
+import static io.keymgmt.store.table.Entities.instant;
+import static io.keymgmt.store.table.Entities.optionalBytes;
+import static io.keymgmt.store.table.Entities.optionalString;
+import static io.keymgmt.store.table.Entities.string;
+import static io.keymgmt.store.table.Entities.time;
+import static io.keymgmt.store.table.Entities.withEtag;
+
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionResult;
+import io.keymgmt.kms.KmsProvider;
+import io.keymgmt.kms.KmsProviderType;
+import io.keymgmt.seal.SealedBlob;
+import io.keymgmt.store.ProviderStore;
+import io.keymgmt.store.Stored;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Providers in Table Storage: partition = provider name; row {@value #PROVIDER_ROW} holds the
+ * provider, rows {@code key|<name>} the keys distributed to it.
+ */
+public final class TableProviderStore implements ProviderStore {
+
+    static final String PROVIDER_ROW = "provider";
+    private static final String MEMBER_PREFIX = "key|";
+
+    private final TableClient table;
+
+    public TableProviderStore(TableClient table) {
+        this.table = table;
+    }
+
+    @Override
+    public Optional<Stored<KmsProvider>> find(String name) {
+        try {
+            Response<TableEntity> response = table.getEntityWithResponse(name, PROVIDER_ROW, null, null, Context.NONE);
+            return Optional.of(read(response.getValue()));
+        } catch (TableServiceException e) {
+            if (TableErrors.status(e) == 404) {
+                return Optional.empty();
+            }
+            throw TableErrors.translate("reading provider " + name, e);
+        }
+    }
+
+    @Override
+    public List<String> listNames() {
+        List<String> names = new ArrayList<>();
+        try {
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                    .setFilter("RowKey eq '" + PROVIDER_ROW + "'")
+                    .setSelect(List.of("PartitionKey")), null, Context.NONE)) {
+                names.add(e.getPartitionKey());
+            }
+        } catch (TableServiceException e) {
+            throw TableErrors.translate("listing providers", e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public Stored<KmsProvider> create(KmsProvider provider) {
+        try {
+            TableEntity entity = write(provider);
+            Response<Void> response = table.createEntityWithResponse(entity, null, Context.NONE);
+            return new Stored<>(provider, etagOf(response));
+        } catch (TableServiceException e) {
+            throw TableErrors.translate("creating provider " + provider.name(), e);
+        }
+    }
+
+    @Override
+    public Stored<KmsProvider> replace(KmsProvider provider, String etag) {
+        try {
+            Response<Void> response = table.updateEntityWithResponse(withEtag(write(provider), etag),
+                    TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+            return new Stored<>(provider, etagOf(response));
+        } catch (TableServiceException e) {
+            throw TableErrors.translate("updating provider " + provider.name(), e);
+        }
+    }
+
+    @Override
+    public void delete(String name, String etag) {
+        if (!memberKeys(name).isEmpty()) {
+            throw new IllegalStateException("provider " + name + " still holds keys");
+        }
+        try {
+            table.deleteEntityWithResponse(withEtag(new TableEntity(name, PROVIDER_ROW), etag), true, null, Context.NONE);
+        } catch (TableServiceException e) {
+            throw TableErrors.translate("deleting provider " + name, e);
+        }
+    }
+
+    @Override
+    public List<String> memberKeys(String providerName) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                    .setFilter("PartitionKey eq '" + odata(providerName) + "' and RowKey gt '" + MEMBER_PREFIX
+                            + "' and RowKey lt 'key}'")
+                    .setSelect(List.of("RowKey")), null, Context.NONE)) {
+                keys.add(e.getRowKey().substring(MEMBER_PREFIX.length()));
+            }
+        } catch (TableServiceException e) {
+            throw TableErrors.translate("listing keys of provider " + providerName, e);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    @Override
+    public Stored<KmsProvider> addMember(KmsProvider provider, String providerEtag, String keyName) {
+        TableEntity member = new TableEntity(provider.name(), MEMBER_PREFIX + keyName).addProperty("KeyName", keyName);
+        List<TableTransactionAction> actions = List.of(
+                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE,
+                        withEtag(write(provider), providerEtag), true),
+                // Upsert keeps the call idempotent when a retry finds the member already recorded.
+                new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, member));
+        try {
+            Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
+            String etag = response.getValue().getTransactionActionResponses().get(0).getHeaders().getValue("ETag");
+            return new Stored<>(provider, etag);
+        } catch (TableServiceException e) {
+            throw TableErrors.translate("recording key " + keyName + " in provider " + provider.name(), e);
+        }
+    }
+
+    @Override
+    public void removeMember(String providerName, String keyName) {
+        try {
+            table.deleteEntity(providerName, MEMBER_PREFIX + keyName);
+        } catch (TableServiceException e) {
+            if (TableErrors.status(e) != 404) {
+                throw TableErrors.translate("forgetting key " + keyName + " in provider " + providerName, e);
+            }
+        }
+    }
+
+    private static TableEntity write(KmsProvider p) {
+        TableEntity e = new TableEntity(p.name(), PROVIDER_ROW)
+                .addProperty("Type", p.type().wireName())
+                .addProperty("KeyCollection", p.keyCollection())
+                .addProperty("CreatedAt", time(p.createdAt()))
+                .addProperty("UpdatedAt", time(p.updatedAt()));
+        p.sealedCredentials().ifPresent(c -> e.addProperty("Credentials", c.toBytes()));
+        p.keyExchangeKeyId().ifPresent(kid -> e.addProperty("KeyExchangeKeyId", kid));
+        return e;
+    }
+
+    private static Stored<KmsProvider> read(TableEntity e) {
+        KmsProvider provider = new KmsProvider(
+                e.getPartitionKey(),
+                KmsProviderType.fromWireName(string(e, "Type")),
+                string(e, "KeyCollection"),
+                optionalBytes(e, "Credentials").map(SealedBlob::parse),
+                optionalString(e, "KeyExchangeKeyId"),
+                instant(e, "CreatedAt"),
+                instant(e, "UpdatedAt"));
+        return new Stored<>(provider, e.getETag());
+    }
+
+    static String etagOf(Response<?> response) {
+        String etag = response.getHeaders().getValue("ETag");
+        if (etag == null) {
+            throw new IllegalStateException("Table Storage returned no ETag");
+        }
+        return etag;
+    }
+
+    /** Escapes a value for an OData string literal. */
+    static String odata(String value) {
+        return value.replace("'", "''");
+    }
+}
