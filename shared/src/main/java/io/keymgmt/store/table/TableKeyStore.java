@@ -192,6 +192,9 @@ public final class TableKeyStore implements KeyStore {
         try {
             Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
             String etag = response.getValue().getTransactionActionResponses().get(1).getHeaders().getValue("ETag");
+            if (etag == null) {
+                etag = table.getEntity(distribution.keyName(), DISTRIBUTION_PREFIX + distribution.providerName()).getETag();
+            }
             return new Stored<>(distribution, etag);
         } catch (TableServiceException e) {
             throw TableErrors.translate("recording distribution of key " + key.name() + " to "
@@ -275,7 +278,13 @@ public final class TableKeyStore implements KeyStore {
     private String submit(String what, List<TableTransactionAction> actions) {
         try {
             Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
-            return response.getValue().getTransactionActionResponses().get(0).getHeaders().getValue("ETag");
+            String etag = response.getValue().getTransactionActionResponses().get(0).getHeaders().getValue("ETag");
+            if (etag == null) {
+                // Not every implementation reports ETags inside a batch response; read it back.
+                TableEntity first = actions.get(0).getEntity();
+                etag = table.getEntity(first.getPartitionKey(), first.getRowKey()).getETag();
+            }
+            return etag;
         } catch (TableServiceException e) {
             throw TableErrors.translate(what, e);
         }

@@ -132,6 +132,10 @@ public final class TableProviderStore implements ProviderStore {
         try {
             Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
             String etag = response.getValue().getTransactionActionResponses().get(0).getHeaders().getValue("ETag");
+            if (etag == null) {
+                // Not every implementation reports ETags inside a batch response; read it back.
+                etag = table.getEntity(provider.name(), PROVIDER_ROW).getETag();
+            }
             return new Stored<>(provider, etag);
         } catch (TableServiceException e) {
             throw TableErrors.translate("recording key " + keyName + " in provider " + provider.name(), e);

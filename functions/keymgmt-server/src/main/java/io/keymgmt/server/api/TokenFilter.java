@@ -1,6 +1,7 @@
 package io.keymgmt.server.api;
 
 import io.keymgmt.server.config.KeymgmtConfig;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -12,21 +13,24 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Requires the API token on every request but the health check, in the X-Vault-Token header (what
- * Vault clients send) or as a bearer token. Fails closed: the configuration refuses to start in token
- * mode without a token.
+ * Vault clients send) or as a bearer token. Fails closed: start-up refuses token mode without a token
+ * ({@link io.keymgmt.server.config.ApiTokenCheck}), and an empty expected token matches nothing.
  */
+@ApplicationScoped
 public class TokenFilter {
 
+    private final boolean required;
+    private final byte[] expected;
+
     @Inject
-    KeymgmtConfig config;
+    public TokenFilter(KeymgmtConfig config) {
+        this.required = config.api().auth() == KeymgmtConfig.AuthMode.TOKEN;
+        this.expected = config.api().token().orElse("").getBytes(StandardCharsets.UTF_8);
+    }
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> requireToken(ContainerRequestContext request) {
-        if (config.api().auth() == KeymgmtConfig.AuthMode.PLATFORM) {
-            return Optional.empty();
-        }
-        String path = request.getUriInfo().getPath();
-        if (path.equals("/v1/sys/health")) {
+        if (!required || request.getUriInfo().getPath().equals("/v1/sys/health")) {
             return Optional.empty();
         }
         String presented = request.getHeaderString("X-Vault-Token");
@@ -36,9 +40,8 @@ public class TokenFilter {
                 presented = authorization.substring(7).trim();
             }
         }
-        String expected = config.api().token().orElse("");
-        if (presented == null || expected.isEmpty() || !MessageDigest.isEqual(
-                presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+        if (presented == null || expected.length == 0
+                || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
             return Optional.of(VaultResponses.errors(403, List.of("permission denied")));
         }
         return Optional.empty();

@@ -10,7 +10,7 @@ public final class RepositoryRoot {
     }
 
     public static Path locate() {
-        String configured = System.getProperty("keymgmt.root");
+        String configured = System.getProperty("testkit.repository-root");
         if (configured != null && !configured.isBlank() && isRoot(Path.of(configured))) {
             return Path.of(configured).toAbsolutePath().normalize();
         }
@@ -21,7 +21,7 @@ public final class RepositoryRoot {
             }
         }
         throw new IllegalStateException("cannot find the repository root (a directory holding mvnw and infra/local); "
-                + "set -Dkeymgmt.root=<path>");
+                + "set -Dtestkit.repository-root=<path>");
     }
 
     private static boolean isRoot(Path dir) {
