@@ -32,13 +32,13 @@ public final class TableStorage {
     public static TableStorage fromConnectionString(String connectionString, HttpClient httpClient, String prefix) {
         Objects.requireNonNull(connectionString, "connectionString");
         return new TableStorage(new TableServiceClientBuilder().connectionString(connectionString)
-                .httpClient(httpClient).buildClient(), prefix);
+                .httpClient(httpClient).addPolicy(new TransactionEtagCapture()).buildClient(), prefix);
     }
 
     public static TableStorage fromEndpoint(String endpoint, TokenCredential credential, HttpClient httpClient,
             String prefix) {
         return new TableStorage(new TableServiceClientBuilder().endpoint(endpoint).credential(credential)
-                .httpClient(httpClient).buildClient(), prefix);
+                .httpClient(httpClient).addPolicy(new TransactionEtagCapture()).buildClient(), prefix);
     }
 
     public TableProviderStore providers() {
