@@ -46,8 +46,9 @@ import java.util.stream.Collectors;
  * {@link TableStorage#keys()}, whose client captures transaction ETags.
  *
  * <p>A deletion first marks the header as deleting, then removes versions in transactions of at most
- * {@value EntityGroupTransaction#MAX_OPERATIONS} entities, then the header: a crash anywhere leaves a
- * hidden, marked header that the next create or delete of the same name finishes off.
+ * {@value EntityGroupTransaction#MAX_OPERATIONS} entities (Table Storage's limit), then the header: a
+ * crash anywhere leaves a hidden, marked header that the next create or delete of the same name
+ * finishes off.
  */
 public final class TableKeyStore implements KeyStore {
 
@@ -151,20 +152,14 @@ public final class TableKeyStore implements KeyStore {
         }
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>A key whose deletion was interrupted is finished off whatever {@code etag} says: it is hidden,
-     * so nobody can hold its current ETag, and its deletion was already decided.
-     */
     @Override
     public void delete(String name, String etag) {
-        TableEntity header = findHeader(name)
-                .orElseThrow(() -> new ConcurrentUpdateException("deleting key " + name + ": it no longer exists", null));
-        if (!bool(header, DELETING)) {
-            header = markDeleting(name, etag);
+        Optional<TableEntity> header = findHeader(name);
+        if (header.isEmpty()) {
+            return;
         }
-        finishDeletion(header);
+        // A marked header is finished off whatever the ETag says: its deletion was already decided.
+        finishDeletion(bool(header.get(), DELETING) ? header.get() : markDeleting(name, etag));
     }
 
     /**
@@ -268,23 +263,32 @@ public final class TableKeyStore implements KeyStore {
     }
 
     /**
-     * Removes the versions of a header marked as deleting, then the header itself. Each row is deleted
-     * under the ETag it was listed with: if another caller finishes this deletion and creates the key
-     * anew meanwhile, the new key's rows have other ETags and are left alone.
+     * The rest of a deletion: removes the versions of a header marked as deleting, then the header.
+     * Package-private so that tests can interleave it with other calls.
+     *
+     * <p>Each transaction also touches the marked header under its ETag (a merge that keeps it
+     * marked): if another caller finished this deletion and created the key anew meanwhile, the
+     * header's ETag differs and the transaction fails before it can remove the new key's versions.
+     *
+     * @throws ConcurrentUpdateException if the marked header changed or went away meanwhile
      */
-    private void finishDeletion(TableEntity header) {
-        String name = header.getPartitionKey();
+    void finishDeletion(TableEntity markedHeader) {
+        String name = markedHeader.getPartitionKey();
+        String headerEtag = markedHeader.getETag();
         List<TableEntity> rows = rowsWithPrefix(name, VERSION_PREFIX, List.of("RowKey"));
-        for (int from = 0; from < rows.size(); from += EntityGroupTransaction.MAX_OPERATIONS) {
+        int perTransaction = EntityGroupTransaction.MAX_OPERATIONS - 1;
+        for (int from = 0; from < rows.size(); from += perTransaction) {
             List<TableTransactionAction> batch = new ArrayList<>();
-            for (TableEntity row : rows.subList(from, Math.min(rows.size(), from + EntityGroupTransaction.MAX_OPERATIONS))) {
+            batch.add(new TableTransactionAction(TableTransactionActionType.UPDATE_MERGE,
+                    withEtag(new TableEntity(name, HEADER_ROW).addProperty(DELETING, true), headerEtag), true));
+            for (TableEntity row : rows.subList(from, Math.min(rows.size(), from + perTransaction))) {
                 batch.add(new TableTransactionAction(TableTransactionActionType.DELETE,
-                        withEtag(new TableEntity(name, row.getRowKey()), row.getETag()), true));
+                        new TableEntity(name, row.getRowKey())));
             }
-            EntityGroupTransaction.submit(table, "deleting versions of key " + name, batch);
+            headerEtag = EntityGroupTransaction.submit(table, "deleting versions of key " + name, batch).etag(0);
         }
         try {
-            table.deleteEntityWithResponse(withEtag(new TableEntity(name, HEADER_ROW), header.getETag()), true, null,
+            table.deleteEntityWithResponse(withEtag(new TableEntity(name, HEADER_ROW), headerEtag), true, null,
                     Context.NONE);
         } catch (TableServiceException e) {
             throw TableErrors.translate("deleting key " + name, e);

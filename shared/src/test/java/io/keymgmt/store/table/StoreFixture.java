@@ -55,8 +55,12 @@ final class StoreFixture implements AutoCloseable {
 
     /** A storage account view with tables no other test uses, created. */
     TableStorage freshTables(String label) {
-        return TableStorage.fromConnectionString(azurite.connectionString(), httpClient(), prefix(label))
-                .ensureTables();
+        return tables(prefix(label));
+    }
+
+    /** The engine's tables under {@code prefix}, created if missing. */
+    TableStorage tables(String prefix) {
+        return TableStorage.fromConnectionString(azurite.connectionString(), httpClient(), prefix).ensureTables();
     }
 
     /** A prefix unique in this JVM (a letter, then letters and digits). */
