@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The engine's tables in one storage account. In Azure the account is reached with the function's
  * managed identity (endpoint + credential); locally and in tests with Azurite's connection string.
+ * The client carries {@link TransactionEtagCapture}, without which the stores cannot learn the ETags
+ * their transactions produce.
  */
 public final class TableStorage {
 

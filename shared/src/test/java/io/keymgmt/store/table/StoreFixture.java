@@ -74,6 +74,12 @@ final class StoreFixture implements AutoCloseable {
                 .tableName(tableName).buildClient();
     }
 
+    /** A table client with the transaction ETag capture, as {@link TableStorage} builds them. */
+    TableClient capturingTable(String tableName) {
+        return new TableClientBuilder().connectionString(azurite.connectionString()).httpClient(httpClient())
+                .addPolicy(new TransactionEtagCapture()).tableName(tableName).buildClient();
+    }
+
     private static synchronized HttpClient httpClient() {
         if (httpClient == null) {
             httpClient = AzureHttpClients.create(Optional.empty());

@@ -154,6 +154,16 @@ class TableProviderStoreTest {
     }
 
     @Test
+    void deletingAProviderThatIsAlreadyGoneSucceeds() {
+        Stored<KmsProvider> created = store.create(fixture.provider("twice-deleted"));
+        store.delete("twice-deleted", created.etag());
+
+        store.delete("twice-deleted", created.etag());
+
+        assertTrue(store.find("twice-deleted").isEmpty());
+    }
+
+    @Test
     void deleteWithAStaleEtagFailsAndKeepsTheProvider() {
         Stored<KmsProvider> created = store.create(fixture.provider("kept"));
         Stored<KmsProvider> replaced = store.replace(created.value().withKeyExchangeKeyId("kid", T0), created.etag());
