@@ -41,8 +41,9 @@ public interface KeyStore {
 
     /**
      * Deletes the key and all its versions if the header is unchanged since {@code etag} was read and no
-     * distribution is recorded. Resumable: a deletion interrupted half-way hides the key and is
-     * completed by the next call for that name.
+     * distribution is recorded. A key that is already gone counts as deleted. Resumable: a deletion
+     * interrupted half-way hides the key and is completed by the next create or delete of that name
+     * (such a delete succeeds whatever {@code etag} it is given: the hidden header's cannot be read).
      *
      * @throws ConcurrentUpdateException if the header changed
      * @throws IllegalStateException if a distribution is still recorded
@@ -66,6 +67,11 @@ public interface KeyStore {
     /** @throws ConcurrentUpdateException if the distribution changed since {@code etag} was read */
     Stored<Distribution> updateDistribution(Distribution distribution, String etag);
 
-    /** @throws ConcurrentUpdateException if the distribution changed since {@code etag} was read */
+    /**
+     * Deletes the distribution if it is unchanged since {@code etag} was read. One that is already gone
+     * counts as deleted.
+     *
+     * @throws ConcurrentUpdateException if the distribution changed since {@code etag} was read
+     */
     void deleteDistribution(String keyName, String providerName, String etag);
 }

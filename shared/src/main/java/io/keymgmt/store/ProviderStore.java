@@ -24,7 +24,8 @@ public interface ProviderStore {
     Stored<KmsProvider> replace(KmsProvider provider, String etag);
 
     /**
-     * Deletes the provider if it is unchanged since {@code etag} was read and holds no keys.
+     * Deletes the provider if it is unchanged since {@code etag} was read and holds no keys. A provider
+     * that is already gone counts as deleted.
      *
      * @throws ConcurrentUpdateException if it changed (a key may have been added meanwhile)
      * @throws IllegalStateException if keys are still recorded as distributed to it

@@ -4,6 +4,8 @@ import com.azure.data.tables.models.TableEntity;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Typed reads of entity properties, tolerant of the numeric widening Table Storage may apply. */
@@ -15,7 +17,12 @@ final class Entities {
     }
 
     static TableEntity withEtag(TableEntity entity, String etag) {
-        return entity.addProperty(ETAG, etag);
+        return entity.addProperty(ETAG, Objects.requireNonNull(etag, "etag"));
+    }
+
+    /** A string as an OData literal in a query filter: quoted, with quotes inside doubled. */
+    static String quoted(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     static String string(TableEntity e, String name) {
@@ -56,8 +63,12 @@ final class Entities {
         return v instanceof byte[] b ? Optional.of(b) : Optional.empty();
     }
 
+    /**
+     * A time as stored: to the microsecond. Table Storage keeps 100 ns and may refuse nine fractional
+     * digits, Azurite keeps whatever it is sent; cutting to microseconds makes both give back the same.
+     */
     static OffsetDateTime time(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
     static Instant instant(TableEntity e, String name) {

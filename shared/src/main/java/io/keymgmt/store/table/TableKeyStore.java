@@ -5,11 +5,10 @@ import static io.keymgmt.store.table.Entities.bytes;
 import static io.keymgmt.store.table.Entities.instant;
 import static io.keymgmt.store.table.Entities.integer;
 import static io.keymgmt.store.table.Entities.optionalString;
+import static io.keymgmt.store.table.Entities.quoted;
 import static io.keymgmt.store.table.Entities.string;
 import static io.keymgmt.store.table.Entities.time;
 import static io.keymgmt.store.table.Entities.withEtag;
-import static io.keymgmt.store.table.TableProviderStore.etagOf;
-import static io.keymgmt.store.table.TableProviderStore.odata;
 
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
@@ -20,7 +19,6 @@ import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
-import com.azure.data.tables.models.TableTransactionResult;
 import io.keymgmt.keys.KeyPurpose;
 import io.keymgmt.keys.KeyType;
 import io.keymgmt.keys.KeyVersion;
@@ -44,29 +42,30 @@ import java.util.stream.Collectors;
 
 /**
  * Keys in Table Storage. Partition = key name; row {@value #HEADER_ROW} is the {@link ManagedKey},
- * rows {@code v|0000000001}.. the versions, rows {@code d|<provider>} the distributions.
+ * rows {@code v|0000000001}.. the versions, rows {@code d|<provider>} the distributions. Made by
+ * {@link TableStorage#keys()}, whose client captures transaction ETags.
  *
  * <p>A deletion first marks the header as deleting, then removes versions in transactions of at most
- * {@value #MAX_BATCH} entities, then the header: a crash anywhere leaves a hidden, marked header that
- * the next create of the same name (or the next delete) finishes off.
+ * {@value EntityGroupTransaction#MAX_OPERATIONS} entities (Table Storage's limit), then the header: a
+ * crash anywhere leaves a hidden, marked header that the next create or delete of the same name
+ * finishes off.
  */
 public final class TableKeyStore implements KeyStore {
 
     static final String HEADER_ROW = "key";
     private static final String VERSION_PREFIX = "v|";
     private static final String DISTRIBUTION_PREFIX = "d|";
-    /** Table Storage's limit of entities per entity group transaction. */
-    static final int MAX_BATCH = 100;
+    private static final String DELETING = "Deleting";
 
     private final TableClient table;
 
-    public TableKeyStore(TableClient table) {
+    TableKeyStore(TableClient table) {
         this.table = table;
     }
 
     @Override
     public Optional<Stored<ManagedKey>> find(String name) {
-        return findHeader(name).filter(h -> !bool(h, "Deleting")).map(TableKeyStore::readKey);
+        return findHeader(name).filter(h -> !bool(h, DELETING)).map(TableKeyStore::readKey);
     }
 
     @Override
@@ -74,9 +73,9 @@ public final class TableKeyStore implements KeyStore {
         List<String> names = new ArrayList<>();
         try {
             for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("RowKey eq '" + HEADER_ROW + "'")
-                    .setSelect(List.of("PartitionKey", "Deleting")), null, Context.NONE)) {
-                if (!bool(e, "Deleting")) {
+                    .setFilter("RowKey eq " + quoted(HEADER_ROW))
+                    .setSelect(List.of("PartitionKey", DELETING)), null, Context.NONE)) {
+                if (!bool(e, DELETING)) {
                     names.add(e.getPartitionKey());
                 }
             }
@@ -89,19 +88,26 @@ public final class TableKeyStore implements KeyStore {
 
     @Override
     public Stored<ManagedKey> create(ManagedKey key, KeyVersion first) {
-        findHeader(key.name()).filter(h -> bool(h, "Deleting")).ifPresent(this::finishDeletion);
-        List<TableTransactionAction> actions = List.of(
-                new TableTransactionAction(TableTransactionActionType.CREATE, writeKey(key, false)),
-                new TableTransactionAction(TableTransactionActionType.CREATE, writeVersion(first)));
-        return new Stored<>(key, submit("creating key " + key.name(), actions));
+        if (key.latestVersion() != 1 || first.number() != 1) {
+            throw new IllegalArgumentException("a key is created with version 1 only; got a header counting "
+                    + key.latestVersion() + " versions and version " + first.number());
+        }
+        requireSameKey(key, first.keyName(), "version 1");
+        findHeader(key.name()).filter(h -> bool(h, DELETING)).ifPresent(this::finishDeletion);
+        TableEntity header = writeKey(key, false);
+        EntityGroupTransaction done = EntityGroupTransaction.submit(table, "creating key " + key.name(), List.of(
+                new TableTransactionAction(TableTransactionActionType.CREATE, header),
+                new TableTransactionAction(TableTransactionActionType.CREATE, writeVersion(first))));
+        return new Stored<>(asStoredKey(header), done.etag(0));
     }
 
     @Override
     public Stored<ManagedKey> update(ManagedKey key, String etag) {
+        TableEntity header = writeKey(key, false);
         try {
-            Response<Void> response = table.updateEntityWithResponse(withEtag(writeKey(key, false), etag),
+            Response<Void> response = table.updateEntityWithResponse(withEtag(header, etag),
                     TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-            return new Stored<>(key, etagOf(response));
+            return new Stored<>(asStoredKey(header), Etags.of(response));
         } catch (TableServiceException e) {
             throw TableErrors.translate("updating key " + key.name(), e);
         }
@@ -111,13 +117,15 @@ public final class TableKeyStore implements KeyStore {
     public Stored<ManagedKey> addVersion(ManagedKey rotated, String etag, KeyVersion version) {
         if (version.number() != rotated.latestVersion()) {
             throw new IllegalArgumentException("version " + version.number() + " is not the key's latest ("
-                    + rotated.latestVersion() + ")");
+                    + rotated.latestVersion() + "); rotate the header so that it counts the new version");
         }
-        List<TableTransactionAction> actions = List.of(
-                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE,
-                        withEtag(writeKey(rotated, false), etag), true),
-                new TableTransactionAction(TableTransactionActionType.CREATE, writeVersion(version)));
-        return new Stored<>(rotated, submit("adding version " + version.number() + " to key " + rotated.name(), actions));
+        requireSameKey(rotated, version.keyName(), "version " + version.number());
+        TableEntity header = writeKey(rotated, false);
+        EntityGroupTransaction done = EntityGroupTransaction.submit(table,
+                "adding version " + version.number() + " to key " + rotated.name(), List.of(
+                        new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, withEtag(header, etag), true),
+                        new TableTransactionAction(TableTransactionActionType.CREATE, writeVersion(version))));
+        return new Stored<>(asStoredKey(header), done.etag(0));
     }
 
     @Override
@@ -131,6 +139,9 @@ public final class TableKeyStore implements KeyStore {
 
     @Override
     public Optional<KeyVersion> version(String keyName, int number) {
+        if (number < 1) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(readVersion(table.getEntity(keyName, versionRow(number))));
         } catch (TableServiceException e) {
@@ -143,23 +154,38 @@ public final class TableKeyStore implements KeyStore {
 
     @Override
     public void delete(String name, String etag) {
-        if (!rowsWithPrefix(name, DISTRIBUTION_PREFIX, List.of("RowKey")).isEmpty()) {
-            throw new IllegalStateException("key " + name + " is still distributed");
+        Optional<TableEntity> header = findHeader(name);
+        if (header.isEmpty()) {
+            return;
         }
-        ManagedKey key = find(name).map(Stored::value)
-                .orElseThrow(() -> new ConcurrentUpdateException("key " + name + " is gone", null));
-        String marked;
+        // A marked header is finished off whatever the ETag says: its deletion was already decided.
+        finishDeletion(bool(header.get(), DELETING) ? header.get() : markDeleting(name, etag));
+    }
+
+    /**
+     * The first step of a deletion: refuses a distributed key, then marks the header as deleting
+     * under {@code etag}, which hides the key. Package-private so that tests can stop a deletion here.
+     *
+     * @return the marked header, with its new ETag
+     */
+    TableEntity markDeleting(String name, String etag) {
+        List<TableEntity> distributions = rowsWithPrefix(name, DISTRIBUTION_PREFIX, List.of("RowKey"));
+        if (!distributions.isEmpty()) {
+            throw new IllegalStateException("key " + name + " is still distributed to "
+                    + distributions.stream().map(d -> d.getRowKey().substring(DISTRIBUTION_PREFIX.length()))
+                            .collect(Collectors.joining(", "))
+                    + "; remove those distributions first");
+        }
+        // The condition on the header's ETag is what makes the distribution check above safe:
+        // recording a distribution rewrites the header. A merge sets the mark and keeps the rest.
+        TableEntity mark = new TableEntity(name, HEADER_ROW).addProperty(DELETING, true);
         try {
-            // The condition on the header's ETag is what makes the distribution check above safe:
-            // recording a distribution rewrites the header.
-            marked = etagOf(table.updateEntityWithResponse(withEtag(writeKey(key, true), etag),
-                    TableEntityUpdateMode.REPLACE, true, null, Context.NONE));
+            String markedEtag = Etags.of(table.updateEntityWithResponse(withEtag(mark, etag),
+                    TableEntityUpdateMode.MERGE, true, null, Context.NONE));
+            return withEtag(new TableEntity(name, HEADER_ROW), markedEtag);
         } catch (TableServiceException e) {
             throw TableErrors.translate("deleting key " + name, e);
         }
-        TableEntity header = writeKey(key, true);
-        withEtag(header, marked);
-        finishDeletion(header);
     }
 
     @Override
@@ -185,29 +211,23 @@ public final class TableKeyStore implements KeyStore {
 
     @Override
     public Stored<Distribution> addDistribution(ManagedKey key, String keyEtag, Distribution distribution) {
-        List<TableTransactionAction> actions = List.of(
-                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE,
-                        withEtag(writeKey(key, false), keyEtag), true),
-                new TableTransactionAction(TableTransactionActionType.CREATE, writeDistribution(distribution)));
-        try {
-            Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
-            String etag = response.getValue().getTransactionActionResponses().get(1).getHeaders().getValue("ETag");
-            if (etag == null) {
-                etag = table.getEntity(distribution.keyName(), DISTRIBUTION_PREFIX + distribution.providerName()).getETag();
-            }
-            return new Stored<>(distribution, etag);
-        } catch (TableServiceException e) {
-            throw TableErrors.translate("recording distribution of key " + key.name() + " to "
-                    + distribution.providerName(), e);
-        }
+        requireSameKey(key, distribution.keyName(), "the distribution to " + distribution.providerName());
+        TableEntity row = writeDistribution(distribution);
+        EntityGroupTransaction done = EntityGroupTransaction.submit(table,
+                "recording distribution of key " + key.name() + " to " + distribution.providerName(), List.of(
+                        new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE,
+                                withEtag(writeKey(key, false), keyEtag), true),
+                        new TableTransactionAction(TableTransactionActionType.CREATE, row)));
+        return new Stored<>(asStoredDistribution(row), done.etag(1));
     }
 
     @Override
     public Stored<Distribution> updateDistribution(Distribution distribution, String etag) {
+        TableEntity row = writeDistribution(distribution);
         try {
-            Response<Void> response = table.updateEntityWithResponse(withEtag(writeDistribution(distribution), etag),
+            Response<Void> response = table.updateEntityWithResponse(withEtag(row, etag),
                     TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-            return new Stored<>(distribution, etagOf(response));
+            return new Stored<>(asStoredDistribution(row), Etags.of(response));
         } catch (TableServiceException e) {
             throw TableErrors.translate("updating distribution of key " + distribution.keyName() + " to "
                     + distribution.providerName(), e);
@@ -224,6 +244,13 @@ public final class TableKeyStore implements KeyStore {
         }
     }
 
+    private static void requireSameKey(ManagedKey key, String keyName, String what) {
+        if (!key.name().equals(keyName)) {
+            throw new IllegalArgumentException(what + " belongs to key \"" + keyName + "\", not to key \""
+                    + key.name() + "\"");
+        }
+    }
+
     private Optional<TableEntity> findHeader(String name) {
         try {
             return Optional.of(table.getEntity(name, HEADER_ROW));
@@ -235,20 +262,33 @@ public final class TableKeyStore implements KeyStore {
         }
     }
 
-    /** Removes the versions of a header marked as deleting, then the header itself. */
-    private void finishDeletion(TableEntity header) {
-        String name = header.getPartitionKey();
-        List<TableEntity> rows = rowsWithPrefix(name, VERSION_PREFIX, List.of("PartitionKey", "RowKey"));
-        for (int from = 0; from < rows.size(); from += MAX_BATCH) {
+    /**
+     * The rest of a deletion: removes the versions of a header marked as deleting, then the header.
+     * Package-private so that tests can interleave it with other calls.
+     *
+     * <p>Each transaction also touches the marked header under its ETag (a merge that keeps it
+     * marked): if another caller finished this deletion and created the key anew meanwhile, the
+     * header's ETag differs and the transaction fails before it can remove the new key's versions.
+     *
+     * @throws ConcurrentUpdateException if the marked header changed or went away meanwhile
+     */
+    void finishDeletion(TableEntity markedHeader) {
+        String name = markedHeader.getPartitionKey();
+        String headerEtag = markedHeader.getETag();
+        List<TableEntity> rows = rowsWithPrefix(name, VERSION_PREFIX, List.of("RowKey"));
+        int perTransaction = EntityGroupTransaction.MAX_OPERATIONS - 1;
+        for (int from = 0; from < rows.size(); from += perTransaction) {
             List<TableTransactionAction> batch = new ArrayList<>();
-            for (TableEntity row : rows.subList(from, Math.min(rows.size(), from + MAX_BATCH))) {
+            batch.add(new TableTransactionAction(TableTransactionActionType.UPDATE_MERGE,
+                    withEtag(new TableEntity(name, HEADER_ROW).addProperty(DELETING, true), headerEtag), true));
+            for (TableEntity row : rows.subList(from, Math.min(rows.size(), from + perTransaction))) {
                 batch.add(new TableTransactionAction(TableTransactionActionType.DELETE,
                         new TableEntity(name, row.getRowKey())));
             }
-            submit("deleting versions of key " + name, batch);
+            headerEtag = EntityGroupTransaction.submit(table, "deleting versions of key " + name, batch).etag(0);
         }
         try {
-            table.deleteEntityWithResponse(withEtag(new TableEntity(name, HEADER_ROW), header.getETag()), true, null,
+            table.deleteEntityWithResponse(withEtag(new TableEntity(name, HEADER_ROW), headerEtag), true, null,
                     Context.NONE);
         } catch (TableServiceException e) {
             throw TableErrors.translate("deleting key " + name, e);
@@ -258,8 +298,8 @@ public final class TableKeyStore implements KeyStore {
     private List<TableEntity> rowsWithPrefix(String partition, String prefix, List<String> select) {
         // Every prefix ends in '|'; '}' is the next character, so the range is exactly the prefix.
         String upper = prefix.substring(0, prefix.length() - 1) + "}";
-        ListEntitiesOptions options = new ListEntitiesOptions().setFilter("PartitionKey eq '" + odata(partition)
-                + "' and RowKey gt '" + prefix + "' and RowKey lt '" + upper + "'");
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter("PartitionKey eq " + quoted(partition)
+                + " and RowKey gt " + quoted(prefix) + " and RowKey lt " + quoted(upper));
         if (select != null) {
             options.setSelect(select);
         }
@@ -274,22 +314,6 @@ public final class TableKeyStore implements KeyStore {
         return rows;
     }
 
-    /** Submits one entity group transaction and returns the ETag of its first entity. */
-    private String submit(String what, List<TableTransactionAction> actions) {
-        try {
-            Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
-            String etag = response.getValue().getTransactionActionResponses().get(0).getHeaders().getValue("ETag");
-            if (etag == null) {
-                // Not every implementation reports ETags inside a batch response; read it back.
-                TableEntity first = actions.get(0).getEntity();
-                etag = table.getEntity(first.getPartitionKey(), first.getRowKey()).getETag();
-            }
-            return etag;
-        } catch (TableServiceException e) {
-            throw TableErrors.translate(what, e);
-        }
-    }
-
     private static String versionRow(int number) {
         return VERSION_PREFIX + String.format(Locale.ROOT, "%010d", number);
     }
@@ -300,16 +324,20 @@ public final class TableKeyStore implements KeyStore {
                 .addProperty("LatestVersion", k.latestVersion())
                 .addProperty("MinEnabledVersion", k.minEnabledVersion())
                 .addProperty("DeletionAllowed", k.deletionAllowed())
-                .addProperty("Deleting", deleting)
+                .addProperty(DELETING, deleting)
                 .addProperty("CreatedAt", time(k.createdAt()))
                 .addProperty("UpdatedAt", time(k.updatedAt()));
     }
 
     private static Stored<ManagedKey> readKey(TableEntity e) {
-        ManagedKey key = new ManagedKey(e.getPartitionKey(), KeyType.fromWireName(string(e, "Type")),
+        return new Stored<>(asStoredKey(e), e.getETag());
+    }
+
+    /** The key a header holds: what was written, with times cut to the stored precision. */
+    private static ManagedKey asStoredKey(TableEntity e) {
+        return new ManagedKey(e.getPartitionKey(), KeyType.fromWireName(string(e, "Type")),
                 integer(e, "LatestVersion"), integer(e, "MinEnabledVersion"), bool(e, "DeletionAllowed"),
                 instant(e, "CreatedAt"), instant(e, "UpdatedAt"));
-        return new Stored<>(key, e.getETag());
     }
 
     private static TableEntity writeVersion(KeyVersion v) {
@@ -342,6 +370,11 @@ public final class TableKeyStore implements KeyStore {
     }
 
     private static Stored<Distribution> readDistribution(TableEntity e) {
+        return new Stored<>(asStoredDistribution(e), e.getETag());
+    }
+
+    /** The distribution a row holds: what was written, with times cut to the stored precision. */
+    private static Distribution asStoredDistribution(TableEntity e) {
         Set<KeyPurpose> purposes = new LinkedHashSet<>();
         for (String p : string(e, "Purposes").split(",")) {
             purposes.add(KeyPurpose.fromWireName(p));
@@ -354,10 +387,9 @@ public final class TableKeyStore implements KeyStore {
                 versions.put(Integer.parseInt(pair.substring(0, colon)), pair.substring(colon + 1));
             }
         }
-        Distribution d = new Distribution(e.getPartitionKey(), string(e, "Provider"), string(e, "AzureKeyName"),
+        return new Distribution(e.getPartitionKey(), string(e, "Provider"), string(e, "AzureKeyName"),
                 purposes, Protection.fromWireName(string(e, "Protection")), versions,
                 DistributionState.valueOf(string(e, "State")), integer(e, "AppliedMinEnabledVersion"),
                 optionalString(e, "LastError"), instant(e, "CreatedAt"), instant(e, "UpdatedAt"));
-        return new Stored<>(d, e.getETag());
     }
 }

@@ -3,6 +3,7 @@ package io.keymgmt.store.table;
 import static io.keymgmt.store.table.Entities.instant;
 import static io.keymgmt.store.table.Entities.optionalBytes;
 import static io.keymgmt.store.table.Entities.optionalString;
+import static io.keymgmt.store.table.Entities.quoted;
 import static io.keymgmt.store.table.Entities.string;
 import static io.keymgmt.store.table.Entities.time;
 import static io.keymgmt.store.table.Entities.withEtag;
@@ -16,7 +17,6 @@ import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
-import com.azure.data.tables.models.TableTransactionResult;
 import io.keymgmt.kms.KmsProvider;
 import io.keymgmt.kms.KmsProviderType;
 import io.keymgmt.seal.SealedBlob;
@@ -28,16 +28,19 @@ import java.util.Optional;
 
 /**
  * Providers in Table Storage: partition = provider name; row {@value #PROVIDER_ROW} holds the
- * provider, rows {@code key|<name>} the keys distributed to it.
+ * provider, rows {@code key|<name>} the keys distributed to it. Made by {@link TableStorage#providers()},
+ * whose client captures transaction ETags.
  */
 public final class TableProviderStore implements ProviderStore {
 
     static final String PROVIDER_ROW = "provider";
     private static final String MEMBER_PREFIX = "key|";
+    /** The character after '|': every member row key sorts below {@code key} followed by it. */
+    private static final String MEMBER_END = "key}";
 
     private final TableClient table;
 
-    public TableProviderStore(TableClient table) {
+    TableProviderStore(TableClient table) {
         this.table = table;
     }
 
@@ -59,7 +62,7 @@ public final class TableProviderStore implements ProviderStore {
         List<String> names = new ArrayList<>();
         try {
             for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("RowKey eq '" + PROVIDER_ROW + "'")
+                    .setFilter("RowKey eq " + quoted(PROVIDER_ROW))
                     .setSelect(List.of("PartitionKey")), null, Context.NONE)) {
                 names.add(e.getPartitionKey());
             }
@@ -75,7 +78,7 @@ public final class TableProviderStore implements ProviderStore {
         try {
             TableEntity entity = write(provider);
             Response<Void> response = table.createEntityWithResponse(entity, null, Context.NONE);
-            return new Stored<>(provider, etagOf(response));
+            return new Stored<>(asStored(entity), Etags.of(response));
         } catch (TableServiceException e) {
             throw TableErrors.translate("creating provider " + provider.name(), e);
         }
@@ -84,9 +87,10 @@ public final class TableProviderStore implements ProviderStore {
     @Override
     public Stored<KmsProvider> replace(KmsProvider provider, String etag) {
         try {
-            Response<Void> response = table.updateEntityWithResponse(withEtag(write(provider), etag),
+            TableEntity entity = write(provider);
+            Response<Void> response = table.updateEntityWithResponse(withEtag(entity, etag),
                     TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-            return new Stored<>(provider, etagOf(response));
+            return new Stored<>(asStored(entity), Etags.of(response));
         } catch (TableServiceException e) {
             throw TableErrors.translate("updating provider " + provider.name(), e);
         }
@@ -109,8 +113,8 @@ public final class TableProviderStore implements ProviderStore {
         List<String> keys = new ArrayList<>();
         try {
             for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("PartitionKey eq '" + odata(providerName) + "' and RowKey gt '" + MEMBER_PREFIX
-                            + "' and RowKey lt 'key}'")
+                    .setFilter("PartitionKey eq " + quoted(providerName) + " and RowKey gt " + quoted(MEMBER_PREFIX)
+                            + " and RowKey lt " + quoted(MEMBER_END))
                     .setSelect(List.of("RowKey")), null, Context.NONE)) {
                 keys.add(e.getRowKey().substring(MEMBER_PREFIX.length()));
             }
@@ -123,23 +127,15 @@ public final class TableProviderStore implements ProviderStore {
 
     @Override
     public Stored<KmsProvider> addMember(KmsProvider provider, String providerEtag, String keyName) {
+        TableEntity entity = write(provider);
         TableEntity member = new TableEntity(provider.name(), MEMBER_PREFIX + keyName).addProperty("KeyName", keyName);
         List<TableTransactionAction> actions = List.of(
-                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE,
-                        withEtag(write(provider), providerEtag), true),
+                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, withEtag(entity, providerEtag), true),
                 // Upsert keeps the call idempotent when a retry finds the member already recorded.
                 new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, member));
-        try {
-            Response<TableTransactionResult> response = table.submitTransactionWithResponse(actions, null, Context.NONE);
-            String etag = response.getValue().getTransactionActionResponses().get(0).getHeaders().getValue("ETag");
-            if (etag == null) {
-                // Not every implementation reports ETags inside a batch response; read it back.
-                etag = table.getEntity(provider.name(), PROVIDER_ROW).getETag();
-            }
-            return new Stored<>(provider, etag);
-        } catch (TableServiceException e) {
-            throw TableErrors.translate("recording key " + keyName + " in provider " + provider.name(), e);
-        }
+        EntityGroupTransaction done = EntityGroupTransaction.submit(table,
+                "recording key " + keyName + " in provider " + provider.name(), actions);
+        return new Stored<>(asStored(entity), done.etag(0));
     }
 
     @Override
@@ -165,7 +161,12 @@ public final class TableProviderStore implements ProviderStore {
     }
 
     private static Stored<KmsProvider> read(TableEntity e) {
-        KmsProvider provider = new KmsProvider(
+        return new Stored<>(asStored(e), e.getETag());
+    }
+
+    /** The provider an entity holds: what was written, with times cut to the stored precision. */
+    private static KmsProvider asStored(TableEntity e) {
+        return new KmsProvider(
                 e.getPartitionKey(),
                 KmsProviderType.fromWireName(string(e, "Type")),
                 string(e, "KeyCollection"),
@@ -173,19 +174,5 @@ public final class TableProviderStore implements ProviderStore {
                 optionalString(e, "KeyExchangeKeyId"),
                 instant(e, "CreatedAt"),
                 instant(e, "UpdatedAt"));
-        return new Stored<>(provider, e.getETag());
-    }
-
-    static String etagOf(Response<?> response) {
-        String etag = response.getHeaders().getValue("ETag");
-        if (etag == null) {
-            throw new IllegalStateException("Table Storage returned no ETag");
-        }
-        return etag;
-    }
-
-    /** Escapes a value for an OData string literal. */
-    static String odata(String value) {
-        return value.replace("'", "''");
     }
 }

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The engine's tables in one storage account. In Azure the account is reached with the function's
  * managed identity (endpoint + credential); locally and in tests with Azurite's connection string.
+ * The client carries {@link TransactionEtagCapture}, without which the stores cannot learn the ETags
+ * their transactions produce.
  */
 public final class TableStorage {
 
@@ -32,13 +34,13 @@ public final class TableStorage {
     public static TableStorage fromConnectionString(String connectionString, HttpClient httpClient, String prefix) {
         Objects.requireNonNull(connectionString, "connectionString");
         return new TableStorage(new TableServiceClientBuilder().connectionString(connectionString)
-                .httpClient(httpClient).buildClient(), prefix);
+                .httpClient(httpClient).addPolicy(new TransactionEtagCapture()).buildClient(), prefix);
     }
 
     public static TableStorage fromEndpoint(String endpoint, TokenCredential credential, HttpClient httpClient,
             String prefix) {
         return new TableStorage(new TableServiceClientBuilder().endpoint(endpoint).credential(credential)
-                .httpClient(httpClient).buildClient(), prefix);
+                .httpClient(httpClient).addPolicy(new TransactionEtagCapture()).buildClient(), prefix);
     }
 
     public TableProviderStore providers() {
