@@ -35,6 +35,9 @@ public record Distribution(
         Instant createdAt,
         Instant updatedAt) {
 
+    /** Table Storage holds 32K characters per property; an error message needs far fewer. */
+    static final int MAX_ERROR_LENGTH = 4000;
+
     public Distribution {
         Objects.requireNonNull(keyName, "keyName");
         Objects.requireNonNull(providerName, "providerName");
@@ -94,8 +97,11 @@ public record Distribution(
                 version, lastError, createdAt, now);
     }
 
+    /** Records why the last attempt stopped; long messages are cut so the record stays within storage limits. */
     public Distribution withLastError(Optional<String> error, Instant now) {
+        Optional<String> bounded = error.map(e -> e.length() <= MAX_ERROR_LENGTH ? e
+                : e.substring(0, MAX_ERROR_LENGTH - 1) + "\u2026");
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, error, createdAt, now);
+                appliedMinEnabledVersion, bounded, createdAt, now);
     }
 }
