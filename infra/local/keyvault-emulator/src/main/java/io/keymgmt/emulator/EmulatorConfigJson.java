@@ -2,7 +2,6 @@ package io.keymgmt.emulator;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,9 +95,7 @@ final class EmulatorConfigJson {
                     throw new IllegalArgumentException("vault " + name + ": accessPolicies must be an object of "
                             + "clientId -> [permissions]");
                 }
-                Iterator<Map.Entry<String, JsonNode>> entries = policies.fields();
-                while (entries.hasNext()) {
-                    Map.Entry<String, JsonNode> entry = entries.next();
+                for (Map.Entry<String, JsonNode> entry : policies.properties()) {
                     if (!entry.getValue().isArray()) {
                         throw new IllegalArgumentException("vault " + name + ": the access policy of " + entry.getKey()
                                 + " must be an array of permission names");

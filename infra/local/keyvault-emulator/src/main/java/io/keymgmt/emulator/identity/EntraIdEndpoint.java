@@ -48,6 +48,16 @@ public final class EntraIdEndpoint implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // Read before any reply, so that no body is left on a kept-alive connection.
+            byte[] body;
+            try {
+                body = Exchanges.readBody(exchange, MAX_FORM_BYTES);
+            } catch (Exchanges.BodyTooLargeException e) {
+                exchange.getResponseHeaders().set("Connection", "close");
+                sendError(exchange, 413, "invalid_request", 90023, "The request body is too large: " + e.getMessage()
+                        + ".");
+                return;
+            }
             String[] segments = exchange.getRequestURI().getPath().replaceFirst("^/", "").split("/");
             String method = exchange.getRequestMethod();
             String path = String.join("/", segments);
@@ -59,7 +69,7 @@ public final class EntraIdEndpoint implements HttpHandler {
                             "The endpoint only accepts POST requests. Received a " + method + " request.");
                     return;
                 }
-                token(exchange, segments[0]);
+                token(exchange, segments[0], body);
             } else if (segments.length == 4 && "v2.0".equals(segments[1]) && ".well-known".equals(segments[2])
                     && "openid-configuration".equals(segments[3])) {
                 openIdConfiguration(exchange, segments[0]);
@@ -78,14 +88,8 @@ public final class EntraIdEndpoint implements HttpHandler {
         }
     }
 
-    private void token(HttpExchange exchange, String requestedTenant) throws IOException {
-        Map<String, String> form;
-        try {
-            form = Exchanges.decodePairs(new String(Exchanges.readBody(exchange, MAX_FORM_BYTES), StandardCharsets.UTF_8));
-        } catch (Exchanges.BodyTooLargeException e) {
-            sendError(exchange, 413, "invalid_request", 90023, "The request body is too large: " + e.getMessage());
-            return;
-        }
+    private void token(HttpExchange exchange, String requestedTenant, byte[] body) throws IOException {
+        Map<String, String> form = Exchanges.decodePairs(new String(body, StandardCharsets.UTF_8));
         if (!tenantId.equalsIgnoreCase(requestedTenant)) {
             sendError(exchange, 400, "invalid_request", 90002, "Tenant '" + requestedTenant + "' not found. Check to make "
                     + "sure you have the correct tenant ID and are signing into the correct cloud. The emulator's "

@@ -26,6 +26,7 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
     public static final String PATH = "/msi/token";
     static final String API_VERSION = "2019-08-01";
     static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3599);
+    private static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final Directory directory;
     private final TokenIssuer tokens;
@@ -40,6 +41,14 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // A GET has no body, but one sent anyway must not be left on a kept-alive connection.
+            try {
+                Exchanges.readBody(exchange, MAX_BODY_BYTES);
+            } catch (Exchanges.BodyTooLargeException e) {
+                exchange.getResponseHeaders().set("Connection", "close");
+                sendError(exchange, 413, "invalid_request", "The request body is too large: " + e.getMessage() + ".");
+                return;
+            }
             LOG.log(System.Logger.Level.DEBUG, "managed identity {0} {1}", exchange.getRequestMethod(),
                     exchange.getRequestURI().getPath());
             if (!PATH.equals(exchange.getRequestURI().getPath())) {

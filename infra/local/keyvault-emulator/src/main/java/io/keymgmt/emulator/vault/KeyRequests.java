@@ -2,7 +2,6 @@ package io.keymgmt.emulator.vault;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,8 +87,10 @@ final class KeyRequests {
             }
             keySize = size.asInt();
         }
+        // The Java SDK sends 0 when the caller set no exponent; Key Vault reads that as its default.
         JsonNode exponent = body.get("public_exponent");
-        if (exponent != null && !exponent.isNull() && (!exponent.isIntegralNumber() || exponent.asLong() != 65537)) {
+        if (exponent != null && !exponent.isNull()
+                && (!exponent.isIntegralNumber() || exponent.asLong() != 65537 && exponent.asLong() != 0)) {
             throw KeyVaultException.badParameter("public_exponent " + exponent + " is not supported by this emulator; "
                     + "it creates RSA keys with 65537 only.");
         }
@@ -129,8 +130,12 @@ final class KeyRequests {
     }
 
     static Update update(ObjectNode body) {
+        // The Java SDK always sends key_ops on update, [] when the caller passed none (as when only
+        // disabling a version); an empty list therefore leaves key_ops unchanged, as the SDK's callers
+        // rely on. (That Key Vault itself reads [] this way is inferred from the SDK, not documented.)
         JsonNode ops = body.get("key_ops");
-        List<String> keyOps = ops == null || ops.isNull() ? null : keyOps(ops, "key_ops");
+        List<String> keyOps = ops == null || ops.isNull() || ops.isArray() && ops.isEmpty() ? null
+                : keyOps(ops, "key_ops");
         JsonNode tagsNode = body.get("tags");
         Map<String, String> tags = tagsNode == null || tagsNode.isNull() ? null : tags(tagsNode);
         refuseReleasePolicy(body);
@@ -228,9 +233,7 @@ final class KeyRequests {
                     + MAX_TAGS + " per key version.");
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> tag = fields.next();
+        for (Map.Entry<String, JsonNode> tag : node.properties()) {
             if (!tag.getValue().isTextual()) {
                 throw KeyVaultException.badParameter("Tag '" + tag.getKey() + "' must have a string value, was "
                         + tag.getValue() + ".");

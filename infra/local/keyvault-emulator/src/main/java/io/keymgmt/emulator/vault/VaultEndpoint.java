@@ -62,12 +62,14 @@ public final class VaultEndpoint implements HttpHandler {
         try (exchange) {
             Reply reply;
             try {
-                reply = serve(exchange);
+                // Always read the whole body first, even for a request refused at the first gate: a body
+                // left unread on a kept-alive connection can be taken for the start of the next request.
+                reply = serve(exchange, Exchanges.readBody(exchange, MAX_BODY_BYTES));
             } catch (KeyVaultException e) {
                 reply = new Reply(e.status(), errorBody(e.code(), e.getMessage(), e.innerCode()), e.headers());
             } catch (Exchanges.BodyTooLargeException e) {
                 reply = new Reply(413, errorBody("RequestBodyTooLarge", "The request body is too large: "
-                        + e.getMessage() + ".", null), Map.of());
+                        + e.getMessage() + ".", null), Map.of("Connection", "close"));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "vault " + vault.name() + " failed on " + exchange.getRequestMethod()
                         + " " + exchange.getRequestURI().getPath(), e);
@@ -85,7 +87,7 @@ public final class VaultEndpoint implements HttpHandler {
         }
     }
 
-    private Reply serve(HttpExchange exchange) throws IOException {
+    private Reply serve(HttpExchange exchange, byte[] body) {
         KeyRoute route = KeyRoute.parse(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
         ApiVersions.check(Exchanges.queryParameters(exchange).get("api-version"));
         Principal principal = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
@@ -99,15 +101,15 @@ public final class VaultEndpoint implements HttpHandler {
         }
         String name = route.keyName();
         return switch (route.operation()) {
-            case CREATE -> create(name, KeyRequests.create(body(exchange)));
-            case IMPORT -> importKey(name, KeyRequests.importKey(body(exchange)));
+            case CREATE -> create(name, KeyRequests.create(KeyRequests.parseObject(body)));
+            case IMPORT -> importKey(name, KeyRequests.importKey(KeyRequests.parseObject(body)));
             case GET -> Reply.ok(KeyBundles.keyBundle(vault.url(), vault.version(name, route.version())));
             case LIST -> Reply.ok(KeyBundles.page(vault.latestVersions().stream()
                     .map(v -> KeyBundles.keyItem(vault.url(), v, false)).toList()));
             case LIST_VERSIONS -> Reply.ok(KeyBundles.page(vault.versions(name).stream()
                     .map(v -> KeyBundles.keyItem(vault.url(), v, true)).toList()));
             case UPDATE -> Reply.ok(KeyBundles.keyBundle(vault.url(),
-                    vault.update(name, route.version(), KeyRequests.update(body(exchange)))));
+                    vault.update(name, route.version(), KeyRequests.update(KeyRequests.parseObject(body)))));
             case DELETE -> Reply.ok(KeyBundles.deletedKeyBundle(vault.url(), vault.delete(name)));
             case GET_DELETED -> Reply.ok(KeyBundles.deletedKeyBundle(vault.url(), vault.deletedKey(name)));
             case LIST_DELETED -> Reply.ok(KeyBundles.page(vault.deletedKeys().stream()
@@ -117,12 +119,8 @@ public final class VaultEndpoint implements HttpHandler {
                 vault.purge(name);
                 yield new Reply(204, null, Map.of());
             }
-            case WRAP_KEY, UNWRAP_KEY, ENCRYPT, DECRYPT, SIGN -> crypto(route, KeyRequests.crypto(body(exchange)));
+            case WRAP_KEY, UNWRAP_KEY, ENCRYPT, DECRYPT, SIGN -> crypto(route, KeyRequests.crypto(KeyRequests.parseObject(body)));
         };
-    }
-
-    private ObjectNode body(HttpExchange exchange) throws IOException {
-        return KeyRequests.parseObject(Exchanges.readBody(exchange, MAX_BODY_BYTES));
     }
 
     private Principal authenticate(String authorization) {
