@@ -27,6 +27,21 @@ final class SdkClients {
     private SdkClients() {
     }
 
+    /**
+     * The Key Vault error message inside an SDK exception, unescaped. The SDK's exception message is
+     * {@code Status code N, "<reply body>"}.
+     */
+    static String errorMessage(com.azure.core.exception.HttpResponseException e) {
+        String text = e.getMessage();
+        int start = text.indexOf('"');
+        int end = text.lastIndexOf('"');
+        try {
+            return RestCalls.JSON.readTree(text.substring(start + 1, end)).path("error").path("message").asText();
+        } catch (Exception notJson) {
+            throw new AssertionError("no Key Vault error body in: " + text, notJson);
+        }
+    }
+
     static SSLContext trusting(String caPem) {
         try {
             Certificate ca = CertificateFactory.getInstance("X.509")
