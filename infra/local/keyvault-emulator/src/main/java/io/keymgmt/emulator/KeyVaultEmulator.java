@@ -69,8 +69,8 @@ public final class KeyVaultEmulator implements AutoCloseable {
     private KeyVaultEmulator(EmulatorConfig config) {
         this.config = config;
         this.authority = LocalCertificateAuthority.create();
-        this.tokens = new TokenIssuer(config.clock());
         this.directory = directory(config);
+        this.tokens = new TokenIssuer(config.tenantId(), directory, config.clock());
         this.identityHeader = config.managedIdentityHeader().orElseGet(KeyVaultEmulator::randomSecret);
         this.workers = Listeners.workerPool(WORKER_THREADS, WORKER_QUEUE);
     }

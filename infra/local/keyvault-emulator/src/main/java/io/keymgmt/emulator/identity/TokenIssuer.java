@@ -14,14 +14,19 @@ import java.util.Optional;
 /**
  * Issues bearer tokens and remembers them. Tokens are opaque random strings, not JWTs: nothing in
  * the product may depend on reading a token, and a remembered token lets the vaults tell an unknown
- * token from an expired one or one for the wrong audience, as Key Vault does.
+ * token from an expired one or one for the wrong audience or tenant, as Key Vault does.
  *
- * <p>Bounded: when full, expired tokens go first, then the oldest.
+ * <p>The memory is shared by every emulator in the JVM, because azure-identity (MSAL) caches
+ * managed-identity tokens process-wide: a test suite that starts a new emulator per test class, all
+ * on the one managed-identity port the environment names, is sent the token an earlier emulator
+ * issued. A token is honoured only if this emulator's directory has a principal with the same
+ * client and object id; vaults also check the tenant. Bounded: when full, expired tokens go first,
+ * then the oldest.
  */
 public final class TokenIssuer {
 
-    /** What the emulator remembers about a token it issued. */
-    public record IssuedToken(Principal principal, String resource, Instant expiresAt) {
+    /** What the emulator knows about a token it honours, with the principal as this emulator configures it. */
+    public record IssuedToken(Principal principal, String tenantId, String resource, Instant expiresAt) {
         public boolean isExpiredAt(Instant now) {
             return !now.isBefore(expiresAt);
         }
@@ -35,13 +40,21 @@ public final class TokenIssuer {
         }
     }
 
+    private record Issued(String tenantId, String clientId, String objectId, String resource, Instant expiresAt) {
+    }
+
     static final int MAX_TOKENS = 20_000;
+    /** Guarded by itself. */
+    private static final Map<String, Issued> ISSUED_IN_THIS_JVM = new LinkedHashMap<>();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final String tenantId;
+    private final Directory directory;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final Map<String, IssuedToken> tokens = new LinkedHashMap<>();
 
-    public TokenIssuer(Clock clock) {
+    public TokenIssuer(String tenantId, Directory directory, Clock clock) {
+        this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
+        this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -52,21 +65,32 @@ public final class TokenIssuer {
             throw new IllegalArgumentException("a token lifetime must be positive, was " + lifetime);
         }
         byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         String value = "kvemu." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expiresAt = clock.instant().plus(lifetime);
-        synchronized (tokens) {
+        synchronized (ISSUED_IN_THIS_JVM) {
             makeRoom();
-            tokens.put(value, new IssuedToken(principal, normalizeResource(resource), expiresAt));
+            ISSUED_IN_THIS_JVM.put(value, new Issued(tenantId, principal.clientId(), principal.objectId(),
+                    normalizeResource(resource), expiresAt));
         }
         return new AccessToken(value, expiresAt);
     }
 
-    /** The token's record, expired or not, or empty if this emulator never issued it (or forgot it). */
+    /**
+     * The token's record, expired or not, or empty if no emulator in this JVM issued it (or it was
+     * forgotten) or its principal is not configured here.
+     */
     public Optional<IssuedToken> find(String value) {
-        synchronized (tokens) {
-            return Optional.ofNullable(tokens.get(value));
+        Issued issued;
+        synchronized (ISSUED_IN_THIS_JVM) {
+            issued = ISSUED_IN_THIS_JVM.get(value);
         }
+        if (issued == null) {
+            return Optional.empty();
+        }
+        return directory.findByClientId(issued.clientId())
+                .filter(principal -> principal.objectId().equalsIgnoreCase(issued.objectId()))
+                .map(principal -> new IssuedToken(principal, issued.tenantId(), issued.resource(), issued.expiresAt()));
     }
 
     public Instant now() {
@@ -83,13 +107,13 @@ public final class TokenIssuer {
     }
 
     private void makeRoom() {
-        if (tokens.size() < MAX_TOKENS) {
+        if (ISSUED_IN_THIS_JVM.size() < MAX_TOKENS) {
             return;
         }
         Instant now = clock.instant();
-        tokens.values().removeIf(token -> token.isExpiredAt(now));
-        Iterator<String> oldest = tokens.keySet().iterator();
-        while (tokens.size() >= MAX_TOKENS && oldest.hasNext()) {
+        ISSUED_IN_THIS_JVM.values().removeIf(token -> !now.isBefore(token.expiresAt()));
+        Iterator<String> oldest = ISSUED_IN_THIS_JVM.keySet().iterator();
+        while (ISSUED_IN_THIS_JVM.size() >= MAX_TOKENS && oldest.hasNext()) {
             oldest.next();
             oldest.remove();
         }

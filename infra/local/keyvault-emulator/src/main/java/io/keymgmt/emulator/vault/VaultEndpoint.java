@@ -130,8 +130,13 @@ public final class VaultEndpoint implements HttpHandler {
         }
         TokenIssuer.IssuedToken token = tokens.find(authorization.substring(7).trim()).orElseThrow(() ->
                 // The AKV number for an unknown token is the emulator's choice; the message says what to do.
-                unauthorized("AKV10001: The bearer token is not valid here: this emulator did not issue it (or was "
-                        + "restarted since). Get a token from the emulator's Entra ID or managed identity endpoint."));
+                unauthorized("AKV10001: The bearer token is not valid here: no emulator in this process issued it "
+                        + "(or it was issued to a principal this emulator does not have). Get a token from the "
+                        + "emulator's Entra ID or managed identity endpoint."));
+        if (!tenantId.equalsIgnoreCase(token.tenantId())) {
+            throw unauthorized("AKV10032: Invalid issuer. Expected one of https://sts.windows.net/" + tenantId
+                    + "/, found https://sts.windows.net/" + token.tenantId() + "/.");
+        }
         if (token.isExpiredAt(tokens.now())) {
             throw unauthorized("AKV10013: Token has expired at " + token.expiresAt() + ". Get a new token.");
         }
