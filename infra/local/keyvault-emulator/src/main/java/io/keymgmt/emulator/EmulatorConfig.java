@@ -119,7 +119,7 @@ public final class EmulatorConfig {
         return new Builder();
     }
 
-    /** Reads the JSON form described in the module's README (and {@link EmulatorConfigJson}). */
+    /** Reads the JSON form described in the module README and in {@link EmulatorConfigJson}. */
     public static EmulatorConfig fromJson(Path file) throws IOException {
         return EmulatorConfigJson.parse(Files.readString(file), file.toAbsolutePath().getParent());
     }
