@@ -99,8 +99,8 @@ class KeyLifecycleTest {
         KeyVaultKey first = keys.createRsaKey(new CreateRsaKeyOptions("versioned"));
         KeyVaultKey second = keys.createRsaKey(new CreateRsaKeyOptions("versioned"));
         assertNotEquals(first.getProperties().getVersion(), second.getProperties().getVersion());
-        assertNotEquals(first.getKey().getN().length == 0 ? null : new BigInteger(1, first.getKey().getN()),
-                new BigInteger(1, second.getKey().getN()));
+        assertNotEquals(new BigInteger(1, first.getKey().getN()), new BigInteger(1, second.getKey().getN()),
+                "a new version is a new key");
 
         Set<String> versions = keys.listPropertiesOfKeyVersions("versioned").stream()
                 .map(KeyProperties::getVersion).collect(Collectors.toSet());
