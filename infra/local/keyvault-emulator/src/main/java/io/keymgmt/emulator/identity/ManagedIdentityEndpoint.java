@@ -1,0 +1,144 @@
+package io.keymgmt.emulator.identity;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import io.keymgmt.emulator.http.Exchanges;
+
+/**
+ * The App Service managed-identity endpoint (what {@code IDENTITY_ENDPOINT}/{@code IDENTITY_HEADER}
+ * point at on Azure Functions): {@code GET /msi/token?resource=..&api-version=2019-08-01} with the
+ * {@code X-IDENTITY-HEADER} secret, and optionally one of {@code client_id}, {@code principal_id} or
+ * {@code mi_res_id} to pick a user-assigned identity.
+ */
+public final class ManagedIdentityEndpoint implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger(ManagedIdentityEndpoint.class.getName());
+    public static final String PATH = "/msi/token";
+    static final String API_VERSION = "2019-08-01";
+    static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3599);
+    private static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final Directory directory;
+    private final TokenIssuer tokens;
+    private final byte[] identityHeader;
+
+    public ManagedIdentityEndpoint(Directory directory, TokenIssuer tokens, String identityHeader) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.identityHeader = identityHeader.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            // A GET has no body, but one sent anyway must not be left on a kept-alive connection.
+            try {
+                Exchanges.readBody(exchange, MAX_BODY_BYTES);
+            } catch (Exchanges.BodyTooLargeException e) {
+                exchange.getResponseHeaders().set("Connection", "close");
+                sendError(exchange, 413, "invalid_request", "The request body is too large: " + e.getMessage() + ".");
+                return;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "managed identity {0} {1}", exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath());
+            if (!PATH.equals(exchange.getRequestURI().getPath())) {
+                sendError(exchange, 404, "not_found", "The emulator's managed identity endpoint is GET " + PATH + ".");
+                return;
+            }
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                sendError(exchange, 405, "invalid_request", "The managed identity endpoint only accepts GET.");
+                return;
+            }
+            String header = exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER");
+            if (header == null || header.isEmpty()) {
+                sendError(exchange, 400, "invalid_request", "The X-IDENTITY-HEADER header is missing. Send the value of "
+                        + "the IDENTITY_HEADER environment variable in it.");
+                return;
+            }
+            if (!MessageDigest.isEqual(identityHeader, header.getBytes(StandardCharsets.UTF_8))) {
+                sendError(exchange, 401, "unauthorized", "The X-IDENTITY-HEADER value is not this endpoint's secret. "
+                        + "Send the value of the IDENTITY_HEADER environment variable the emulator announced.");
+                return;
+            }
+            Map<String, String> query = Exchanges.queryParameters(exchange);
+            String apiVersion = query.get("api-version");
+            if (!API_VERSION.equals(apiVersion)) {
+                sendError(exchange, 400, "invalid_request", "api-version " + (apiVersion == null ? "is missing" : "'"
+                        + apiVersion + "' is not supported") + "; the App Service protocol here accepts api-version="
+                        + API_VERSION + ".");
+                return;
+            }
+            String resource = query.get("resource");
+            if (resource == null || resource.isBlank()) {
+                sendError(exchange, 400, "invalid_request", "The 'resource' query parameter is missing; for Key Vault it "
+                        + "is https://vault.azure.net.");
+                return;
+            }
+            String clientId = nonBlank(query.get("client_id"));
+            String principalId = nonBlank(query.get("principal_id"));
+            if (principalId == null) {
+                principalId = nonBlank(query.get("object_id"));
+            }
+            String resourceId = nonBlank(query.get("mi_res_id"));
+            int selectors = (clientId == null ? 0 : 1) + (principalId == null ? 0 : 1) + (resourceId == null ? 0 : 1);
+            if (selectors > 1) {
+                sendError(exchange, 400, "invalid_request", "Only one of client_id, principal_id and mi_res_id may be "
+                        + "given.");
+                return;
+            }
+            Optional<Principal> identity;
+            String asked;
+            if (clientId != null) {
+                identity = directory.findManagedIdentityByClientId(clientId);
+                asked = "client_id '" + clientId + "'";
+            } else if (principalId != null) {
+                identity = directory.findManagedIdentityByObjectId(principalId);
+                asked = "principal_id '" + principalId + "'";
+            } else if (resourceId != null) {
+                identity = directory.findManagedIdentityByResourceId(resourceId);
+                asked = "mi_res_id '" + resourceId + "'";
+            } else {
+                identity = directory.systemAssignedIdentity();
+                asked = "the system-assigned identity";
+            }
+            if (identity.isEmpty()) {
+                sendError(exchange, 400, "invalid_request", "No managed identity found for " + asked + ". Configure it in "
+                        + "the emulator (systemAssignedIdentity or userAssignedIdentities), or ask for one that is.");
+                return;
+            }
+            Principal principal = identity.get();
+            TokenIssuer.AccessToken token = tokens.issue(principal, resource, TOKEN_LIFETIME);
+            ObjectNode reply = Exchanges.JSON.createObjectNode();
+            reply.put("access_token", token.value());
+            reply.put("expires_on", Long.toString(token.expiresAt().getEpochSecond()));
+            reply.put("resource", resource);
+            reply.put("token_type", "Bearer");
+            reply.put("client_id", principal.clientId());
+            Exchanges.sendJson(exchange, 200, reply);
+        }
+    }
+
+    private static String nonBlank(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Both App Service's error shape (statusCode/message) and OAuth's (error/error_description), so any client shows it. */
+    private static void sendError(HttpExchange exchange, int status, String error, String message) throws IOException {
+        ObjectNode body = Exchanges.JSON.createObjectNode();
+        body.put("statusCode", status);
+        body.put("message", message);
+        body.put("error", error);
+        body.put("error_description", message);
+        Exchanges.sendJson(exchange, status, body);
+    }
+}
