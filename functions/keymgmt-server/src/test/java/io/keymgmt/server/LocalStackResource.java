@@ -1,6 +1,7 @@
 package io.keymgmt.server;
 
 import io.keymgmt.testkit.Azurite;
+import io.keymgmt.testkit.LocalKeyVaults;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,18 +12,26 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The real local components behind the API under test: Azurite for Table Storage and the Key Vault
- * emulator; no mocks. Each Quarkus test run gets its own tables and sealing key.
+ * The real local components behind the API under test, no mocks: Azurite for Table Storage and the
+ * Key Vault emulator, reached exactly as production reaches Azure except for endpoints and trust.
  */
 public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String TOKEN = "test-root-token";
+    static final String ENVIRONMENT = "KeyVaultEmulator";
 
+    private static LocalKeyVaults vaults;
     private Path work;
+
+    /** The emulator behind the running application, for inspection and access-policy changes. */
+    public static LocalKeyVaults vaults() {
+        return vaults;
+    }
 
     @Override
     public Map<String, String> start() {
         Azurite azurite = Azurite.shared();
+        vaults = LocalKeyVaults.start();
         try {
             work = Files.createTempDirectory("keymgmt-server-test");
         } catch (IOException e) {
@@ -35,11 +44,28 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("keymgmt.seal.mode", "local-file");
         config.put("keymgmt.seal.local-key-file", work.resolve("seal.key").toString());
         config.put("keymgmt.keyvault.pacing-limit", "0");
+        config.put("keymgmt.azure.default-environment", ENVIRONMENT);
+        config.put("keymgmt.azure.trust-certificates", vaults.caCertificateFile().toString());
+        String prefix = "keymgmt.azure.environments." + ENVIRONMENT + ".";
+        config.put(prefix + "audience", "https://vault.azure.net");
+        config.put(prefix + "authority-host", vaults.emulator().authorityHost().toString());
+        config.put(prefix + "verify-challenge-resource", "false");
+        vaults.vaultUrls().forEach((name, url) -> config.put(prefix + "vaults." + name, url));
         return config;
     }
 
     @Override
     public void stop() {
-        // Azurite is shared by the JVM and stopped at its exit; the temp dir holds only the seal key.
+        if (vaults != null) {
+            vaults.close();
+            vaults = null;
+        }
+        if (work != null) {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // A temp dir holding only the seal key.
+            }
+        }
     }
 }

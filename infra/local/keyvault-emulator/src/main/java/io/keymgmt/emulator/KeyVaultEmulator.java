@@ -178,6 +178,19 @@ public final class KeyVaultEmulator implements AutoCloseable {
         return tokens.issue(principal, resource, ttl).value();
     }
 
+    /**
+     * Replaces a principal's key permissions on a vault while the emulator runs, as an operator editing
+     * the vault's access policy would; tests use it to show that an operation refused for a missing
+     * permission succeeds when repeated after the grant.
+     */
+    public void setPermissions(String vaultName, String clientId, String... permissions) {
+        Vault vault = vaults.get(vaultName);
+        if (vault == null) {
+            throw new IllegalArgumentException("no vault named " + vaultName + "; vaults: " + vaults.keySet());
+        }
+        vault.setPermissions(clientId, io.keymgmt.emulator.vault.KeyPermission.parse(java.util.List.of(permissions)));
+    }
+
     public Set<String> vaultNames() {
         Set<String> names = new LinkedHashSet<>();
         vaults.values().forEach(v -> names.add(v.name()));

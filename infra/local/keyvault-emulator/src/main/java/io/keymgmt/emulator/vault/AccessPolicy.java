@@ -27,6 +27,14 @@ public final class AccessPolicy {
         return new AccessPolicy(Collections.unmodifiableMap(frozen));
     }
 
+    /** This policy with {@code clientId}'s permissions replaced by {@code permissions}. */
+    public AccessPolicy withPermissions(String clientId, Set<KeyPermission> permissions) {
+        Map<String, Set<KeyPermission>> changed = new HashMap<>(permissionsByClientId);
+        changed.put(clientId.toLowerCase(Locale.ROOT), permissions.isEmpty()
+                ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(permissions)));
+        return new AccessPolicy(Collections.unmodifiableMap(changed));
+    }
+
     public boolean allows(String clientId, KeyPermission permission) {
         return permissionsByClientId.getOrDefault(clientId.toLowerCase(Locale.ROOT), Set.of()).contains(permission);
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalLong;
 
 /**
@@ -39,7 +40,7 @@ public final class Vault {
     private final String name;
     private final String location;
     private final URI url;
-    private final AccessPolicy accessPolicy;
+    private volatile AccessPolicy accessPolicy;
     private final CreateThrottle throttle;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -73,6 +74,11 @@ public final class Vault {
 
     AccessPolicy accessPolicy() {
         return accessPolicy;
+    }
+
+    /** Replaces one principal's key permissions, as an operator editing the access policy would. */
+    public synchronized void setPermissions(String clientId, Set<KeyPermission> permissions) {
+        accessPolicy = accessPolicy.withPermissions(clientId, permissions);
     }
 
     long now() {
