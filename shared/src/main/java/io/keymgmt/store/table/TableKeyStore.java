@@ -142,14 +142,8 @@ public final class TableKeyStore implements KeyStore {
         if (number < 1) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(readVersion(table.getEntity(keyName, versionRow(number))));
-        } catch (TableServiceException e) {
-            if (TableErrors.status(e) == 404) {
-                return Optional.empty();
-            }
-            throw TableErrors.translate("reading version " + number + " of key " + keyName, e);
-        }
+        return Entities.find(table, keyName, versionRow(number), "reading version " + number + " of key " + keyName)
+                .map(TableKeyStore::readVersion);
     }
 
     @Override
@@ -199,14 +193,8 @@ public final class TableKeyStore implements KeyStore {
 
     @Override
     public Optional<Stored<Distribution>> distribution(String keyName, String providerName) {
-        try {
-            return Optional.of(readDistribution(table.getEntity(keyName, DISTRIBUTION_PREFIX + providerName)));
-        } catch (TableServiceException e) {
-            if (TableErrors.status(e) == 404) {
-                return Optional.empty();
-            }
-            throw TableErrors.translate("reading distribution of key " + keyName + " to " + providerName, e);
-        }
+        return Entities.find(table, keyName, DISTRIBUTION_PREFIX + providerName,
+                "reading distribution of key " + keyName + " to " + providerName).map(TableKeyStore::readDistribution);
     }
 
     @Override
@@ -252,14 +240,7 @@ public final class TableKeyStore implements KeyStore {
     }
 
     private Optional<TableEntity> findHeader(String name) {
-        try {
-            return Optional.of(table.getEntity(name, HEADER_ROW));
-        } catch (TableServiceException e) {
-            if (TableErrors.status(e) == 404) {
-                return Optional.empty();
-            }
-            throw TableErrors.translate("reading key " + name, e);
-        }
+        return Entities.find(table, name, HEADER_ROW, "reading key " + name);
     }
 
     /**

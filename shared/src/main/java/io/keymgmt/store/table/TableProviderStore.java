@@ -46,15 +46,7 @@ public final class TableProviderStore implements ProviderStore {
 
     @Override
     public Optional<Stored<KmsProvider>> find(String name) {
-        try {
-            Response<TableEntity> response = table.getEntityWithResponse(name, PROVIDER_ROW, null, null, Context.NONE);
-            return Optional.of(read(response.getValue()));
-        } catch (TableServiceException e) {
-            if (TableErrors.status(e) == 404) {
-                return Optional.empty();
-            }
-            throw TableErrors.translate("reading provider " + name, e);
-        }
+        return Entities.find(table, name, PROVIDER_ROW, "reading provider " + name).map(TableProviderStore::read);
     }
 
     @Override
