@@ -18,7 +18,8 @@ import java.util.Map;
  * The Key Vault emulator set up as the product's tests need it: one tenant, the function's
  * system-assigned managed identity and a service principal, each holding exactly the five key
  * permissions the engine needs (get, create, import, update, delete) on the two demo vaults, a
- * reader with get and list for inspection, and one vault per permission that lacks just that one.
+ * reader with get and list for inspection, one vault per permission that lacks just that one, and a
+ * vault for the sealing key (get, create, wrapKey, unwrapKey).
  *
  * <p>MSAL takes the managed-identity endpoint from the real process environment, so when
  * IDENTITY_ENDPOINT and IDENTITY_HEADER are set (the module's surefire configuration sets them to a
@@ -34,6 +35,9 @@ public final class LocalKeyVaults implements AutoCloseable {
     public static final String READER_CLIENT_ID = "00000000-0000-4000-8000-00000000c003";
     public static final String READER_OBJECT_ID = "00000000-0000-4000-8000-00000000d003";
     public static final List<String> DEMO_VAULTS = List.of("demo-vault-1", "demo-vault-2");
+    /** The vault holding the key that seals data at rest, and what the engine needs there. */
+    public static final String SEAL_VAULT = "seal-vault";
+    public static final List<String> SEAL_PERMISSIONS = List.of("get", "create", "wrapKey", "unwrapKey");
     /** The key permissions the engine needs, and all it gets. */
     public static final List<String> MINIMUM_PERMISSIONS = List.of("get", "create", "import", "update", "delete");
 
@@ -67,6 +71,9 @@ public final class LocalKeyVaults implements AutoCloseable {
                     .accessPolicy(vault, MANAGED_IDENTITY_CLIENT_ID, granted)
                     .accessPolicy(vault, SERVICE_PRINCIPAL_CLIENT_ID, granted);
         }
+        config.vault(SEAL_VAULT)
+                .accessPolicy(SEAL_VAULT, MANAGED_IDENTITY_CLIENT_ID, SEAL_PERMISSIONS)
+                .accessPolicy(SEAL_VAULT, SERVICE_PRINCIPAL_CLIENT_ID, SEAL_PERMISSIONS);
         String endpoint = System.getenv("IDENTITY_ENDPOINT");
         String header = System.getenv("IDENTITY_HEADER");
         if (endpoint != null && header != null) {
