@@ -176,7 +176,8 @@ public final class Keys {
         if (request.deletionAllowed().isPresent()) {
             updated = updated.withDeletionAllowed(request.deletionAllowed().get(), now());
         }
-        if (updated.equals(key)) {
+        if (updated == key) {
+            // Nothing to write; the caller still re-syncs, which finishes an update Azure interrupted.
             return current;
         }
         return store.update(updated, current.etag());

@@ -47,11 +47,15 @@ public record ManagedKey(
         return new ManagedKey(name, type, latestVersion + 1, minEnabledVersion, deletionAllowed, createdAt, now);
     }
 
+    /** This key with another minimum; the same key (not a new one) if nothing changes. */
     public ManagedKey withMinEnabledVersion(int version, Instant now) {
-        return new ManagedKey(name, type, latestVersion, version, deletionAllowed, createdAt, now);
+        return version == minEnabledVersion ? this
+                : new ManagedKey(name, type, latestVersion, version, deletionAllowed, createdAt, now);
     }
 
+    /** This key with deletion allowed or not; the same key (not a new one) if nothing changes. */
     public ManagedKey withDeletionAllowed(boolean allowed, Instant now) {
-        return new ManagedKey(name, type, latestVersion, minEnabledVersion, allowed, createdAt, now);
+        return allowed == deletionAllowed ? this
+                : new ManagedKey(name, type, latestVersion, minEnabledVersion, allowed, createdAt, now);
     }
 }
