@@ -111,9 +111,10 @@ final class AzureTargetVault implements TargetVault {
     @Override
     public void delete(String name) {
         try {
-            // Deletion is a long-running operation in the SDK; the soft delete itself is done when
-            // the first response arrives, which is all the engine needs.
-            call("delete", () -> client.beginDeleteKey(name).poll());
+            // The SDK models deletion as a long-running operation whose first request (sent when the
+            // poller is created) is the soft delete itself; that is all the engine needs, and not
+            // polling keeps the get permission on deleted keys out of the requirements.
+            call("delete", () -> client.beginDeleteKey(name));
         } catch (KeyVaultException e) {
             if (e.reason() != KeyVaultException.Reason.NOT_FOUND) {
                 throw e;
