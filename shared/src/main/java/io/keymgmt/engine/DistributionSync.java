@@ -80,7 +80,7 @@ final class DistributionSync {
                     current = importVersion(key, current, vault, kek, number);
                 }
             }
-            current = applyEnabledFlags(key, current, vault);
+            applyEnabledFlags(key, current.value(), vault);
             Distribution done = current.value().withState(DistributionState.ACTIVE, now())
                     .withAppliedMinEnabledVersion(key.minEnabledVersion(), now())
                     .withLastError(Optional.empty(), now());
@@ -149,8 +149,7 @@ final class DistributionSync {
                 + current.value().keyName() + "\"; retry");
     }
 
-    private Stored<Distribution> applyEnabledFlags(ManagedKey key, Stored<Distribution> current, TargetVault vault) {
-        Distribution d = current.value();
+    private void applyEnabledFlags(ManagedKey key, Distribution d, TargetVault vault) {
         int applied = Math.max(1, d.appliedMinEnabledVersion());
         for (Map.Entry<Integer, String> version : d.azureVersions().entrySet()) {
             int number = version.getKey();
@@ -160,7 +159,6 @@ final class DistributionSync {
                 vault.setEnabled(d.azureKeyName(), version.getValue(), wanted);
             }
         }
-        return current;
     }
 
     private KeyExchangeKey keyExchangeKey(Stored<KmsProvider> provider, TargetVault vault) {
@@ -214,7 +212,8 @@ final class DistributionSync {
         }
     }
 
-    private void recordError(Stored<Distribution> current, String message) {
+    /** Best effort: records why an attempt stopped, for the distribution's read. */
+    void recordError(Stored<Distribution> current, String message) {
         try {
             keys.updateDistribution(current.value().withLastError(Optional.of(message), now()), current.etag());
         } catch (RuntimeException ignored) {

@@ -110,12 +110,7 @@ public final class Distributions {
             vaults.open(provider.value()).delete(removing.value().azureKeyName());
         } catch (KeyVaultException e) {
             KeyManagementException explained = AzureFaults.explain(providerName, e);
-            try {
-                keys.updateDistribution(removing.value().withLastError(Optional.of(explained.getMessage()), now()),
-                        removing.etag());
-            } catch (RuntimeException ignored) {
-                // The caller learns of the failure either way.
-            }
+            sync.recordError(removing, explained.getMessage());
             throw explained;
         }
         providers.removeMember(providerName, keyName);

@@ -58,9 +58,8 @@ final class VaultAccess {
      * Checks, without calling Azure, that a provider configuration could be used: the credentials
      * resolve under the precedence rule and the vault has a URL in the resolved cloud.
      */
-    URI check(String providerName, String keyCollection, ProviderCredentials credentials) {
-        ResolvedCredential resolved = resolve(providerName, credentials);
-        return URI.create(vaultUrl(resolved.environment(), keyCollection));
+    void check(String providerName, String keyCollection, ProviderCredentials credentials) {
+        vaultUrl(resolve(providerName, credentials).environment(), keyCollection);
     }
 
     void forget(String providerName) {

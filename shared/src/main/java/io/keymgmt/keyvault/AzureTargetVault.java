@@ -40,11 +40,6 @@ final class AzureTargetVault implements TargetVault {
     }
 
     @Override
-    public URI url() {
-        return url;
-    }
-
-    @Override
     public KeyExchangeKey createKeyExchangeKey(String name, int bits) {
         pacer.beforeCreateOrImport(url);
         KeyVaultKey kek = call("create", () -> client.createRsaKey(new CreateRsaKeyOptions(name)
@@ -63,7 +58,7 @@ final class AzureTargetVault implements TargetVault {
                 && KeyType.RSA_HSM.equals(kek.getKeyType())
                 && List.of(KeyOperation.IMPORT).equals(kek.getKeyOperations());
         if (!usable) {
-            throw new KeyVaultException(KeyVaultException.Reason.NOT_FOUND, url.toString(), "get", null,
+            throw new KeyVaultException(KeyVaultException.Reason.NOT_FOUND, url.toString(), "get",
                     "key exchange key " + kid + " is no longer an enabled, import-only RSA-HSM key", null, null, null);
         }
         return toKeyExchangeKey(kek);
@@ -94,11 +89,6 @@ final class AzureTargetVault implements TargetVault {
         options.setTags(tags);
         pacer.beforeCreateOrImport(url);
         return toVersion(call("import", () -> client.importKeyWithResponse(options, Context.NONE).getValue()));
-    }
-
-    @Override
-    public ImportedKeyVersion version(String name, String versionId) {
-        return toVersion(call("get", () -> client.getKey(name, versionId)));
     }
 
     @Override

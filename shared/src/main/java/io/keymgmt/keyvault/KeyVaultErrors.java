@@ -27,10 +27,10 @@ final class KeyVaultErrors {
             return fromResponse(vault, operation, http);
         }
         if (e instanceof ClientAuthenticationException || isCredentialFailure(e)) {
-            return new KeyVaultException(Reason.UNAUTHENTICATED, vault, operation, null,
+            return new KeyVaultException(Reason.UNAUTHENTICATED, vault, operation,
                     "could not get a token for Key Vault " + vault + ": " + firstLine(e.getMessage()), null, null, e);
         }
-        return new KeyVaultException(Reason.UNAVAILABLE, vault, operation, null,
+        return new KeyVaultException(Reason.UNAVAILABLE, vault, operation,
                 "Key Vault " + vault + " could not be reached for " + operation + ": " + describe(e), null, null, e);
     }
 
@@ -60,7 +60,7 @@ final class KeyVaultErrors {
         };
         String message = "Key Vault " + vault + " answered " + status + (code == null ? "" : " " + code)
                 + " to " + operation + (azureMessage == null ? "" : ": " + unescape(azureMessage));
-        return new KeyVaultException(reason, vault, operation, code, message, permission, retryAfter, e);
+        return new KeyVaultException(reason, vault, operation, message, permission, retryAfter, e);
     }
 
     private static boolean isCredentialFailure(Throwable e) {

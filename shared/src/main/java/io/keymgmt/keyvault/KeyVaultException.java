@@ -30,17 +30,15 @@ public final class KeyVaultException extends RuntimeException {
     private final Reason reason;
     private final String vault;
     private final String operation;
-    private final String azureCode;
     private final String missingPermission;
     private final Duration retryAfter;
 
-    public KeyVaultException(Reason reason, String vault, String operation, String azureCode, String message,
+    public KeyVaultException(Reason reason, String vault, String operation, String message,
             String missingPermission, Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.reason = reason;
         this.vault = vault;
         this.operation = operation;
-        this.azureCode = azureCode;
         this.missingPermission = missingPermission;
         this.retryAfter = retryAfter;
     }
@@ -57,10 +55,6 @@ public final class KeyVaultException extends RuntimeException {
     /** What we asked for, in Key Vault's permission vocabulary (get, create, import, update, delete, ...). */
     public String operation() {
         return operation;
-    }
-
-    public Optional<String> azureCode() {
-        return Optional.ofNullable(azureCode);
     }
 
     /** The key permission Azure said was missing, when it said so. */

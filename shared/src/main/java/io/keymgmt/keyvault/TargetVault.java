@@ -3,7 +3,6 @@ package io.keymgmt.keyvault;
 import io.keymgmt.byok.KeyExchangeKey;
 import io.keymgmt.byok.KeyTransferBlob;
 import io.keymgmt.secrets.SecretBytes;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +14,6 @@ import java.util.Map;
  * <p>Every method throws {@link KeyVaultException} when Azure refuses or fails.
  */
 public interface TargetVault {
-
-    URI url();
 
     /**
      * Creates (or adds a version to) an import-only RSA-HSM key exchange key of {@code bits} bits.
@@ -42,9 +39,6 @@ public interface TargetVault {
     /** Imports an RSA private key (PKCS#8) as a new software-protected version. Permission: import. */
     ImportedKeyVersion importSoftware(String name, SecretBytes pkcs8, List<String> keyOperations, boolean enabled,
             Map<String, String> tags);
-
-    /** Reads one version. Permission: get. */
-    ImportedKeyVersion version(String name, String versionId);
 
     /** Enables or disables one version. Permission: update. */
     void setEnabled(String name, String versionId, boolean enabled);

@@ -23,10 +23,6 @@ public enum KmsProviderType {
         return wireName;
     }
 
-    public boolean isSupported() {
-        return supported;
-    }
-
     /** Parses a supported provider name; any other value is refused with what is accepted. */
     public static KmsProviderType parseSupported(String value) {
         String wanted = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
