@@ -5,8 +5,6 @@ import io.keymgmt.keyvault.KeyVaultException;
 /** Explains a Key Vault failure to the caller in terms of what they can do about it. */
 final class AzureFaults {
 
-    static final String REQUIRED_PERMISSIONS = "get, create, import, update and delete";
-
     private AzureFaults() {
     }
 
@@ -14,9 +12,11 @@ final class AzureFaults {
         String vault = "Azure Key Vault " + e.vault() + " (KMS provider \"" + providerName + "\")";
         return switch (e.reason()) {
             case FORBIDDEN -> new KeyManagementException(Fault.AZURE_DENIED, vault + " refused " + e.operation()
-                    + e.missingPermission().map(p -> ": the identity lacks the keys/" + p + " permission").orElse("")
-                    + ". Grant the key permissions " + REQUIRED_PERMISSIONS
-                    + " in the vault's access policy, or the Key Vault Crypto Officer role. Azure said: " + e.getMessage(),
+                    + e.missingPermission().map(p -> ": the identity lacks the keys/" + p + " permission. Grant it"
+                            + " in the vault's access policy, or a role with that data action").orElse(
+                            ". Grant this function's identity its key permissions (see the README) in the vault's"
+                                    + " access policy or by role")
+                    + ". Azure said: " + e.getMessage(),
                     null, e);
             case UNAUTHENTICATED -> new KeyManagementException(Fault.AZURE_DENIED,
                     "cannot authenticate to " + vault + ": " + e.getMessage()

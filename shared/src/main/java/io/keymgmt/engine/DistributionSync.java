@@ -95,7 +95,7 @@ final class DistributionSync {
     private Stored<Distribution> importVersion(ManagedKey key, Stored<Distribution> current, TargetVault vault,
             Optional<KeyExchangeKey> kek, int number) {
         KeyVersion version = keys.version(key.name(), number).orElseThrow(() -> new KeyManagementException(
-                Fault.INTERNAL, "version " + number + " of key \"" + key.name() + "\" is missing from storage"));
+                Fault.STORAGE_FAILED, "version " + number + " of key \"" + key.name() + "\" is missing from storage"));
         Distribution d = current.value();
         List<String> operations = d.purposes().stream().map(KeyPurpose::azureKeyOperation).toList();
         boolean enabled = key.isEnabled(number);

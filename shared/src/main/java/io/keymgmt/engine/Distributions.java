@@ -42,15 +42,46 @@ public final class Distributions {
      * Repeating the call with the same purpose and protection resumes or re-checks it; purpose and
      * protection cannot change once set. Unlike Vault, a key may be in any number of providers.
      *
-     * @param purposes required for a new distribution
-     * @param protection defaults to hsm
+     * @param parameters {@code purpose} (required for a new distribution: a comma list or a list),
+     *     {@code protection} (hsm, the default, or software)
      */
-    public void distribute(String providerName, String keyName, Optional<Set<KeyPurpose>> purposes,
+    public Written distribute(String providerName, String keyName, Parameters parameters) {
+        return Boundary.call(() -> {
+            Names.requireProviderName(providerName);
+            Names.requireKeyName(keyName);
+            Optional<Set<KeyPurpose>> purposes = parameters.commaList("purpose").map(Distributions::purposes);
+            Optional<Protection> protection = parameters.text("protection").map(Distributions::protection);
+            Stored<Distribution> distribution = recorded(providerName, keyName, purposes, protection);
+            sync.sync(requireKey(keyName).value(), distribution);
+            return new Written(parameters.warnings());
+        });
+    }
+
+    /**
+     * Brings one distribution up to date with its key: imports what the vault lacks and applies
+     * min_enabled_version. This is what a queued message or the reconciler calls; a distribution
+     * being removed is left to its removal.
+     *
+     * @return the distribution as it now stands
+     */
+    public Distribution sync(String providerName, String keyName) {
+        return Boundary.call(() -> {
+            Names.requireProviderName(providerName);
+            Names.requireKeyName(keyName);
+            ManagedKey key = requireKey(keyName).value();
+            Stored<Distribution> current = keys.distribution(keyName, providerName).orElseThrow(() -> notDistributed(
+                    providerName, keyName));
+            if (current.value().state() == DistributionState.REMOVING) {
+                throw KeyManagementException.conflict("key \"" + keyName + "\" is being removed from KMS provider \""
+                        + providerName + "\"; finish the removal (DELETE) instead of syncing it");
+            }
+            return sync.sync(key, current).value();
+        });
+    }
+
+    private Stored<Distribution> recorded(String providerName, String keyName, Optional<Set<KeyPurpose>> purposes,
             Optional<Protection> protection) {
-        Names.requireProviderName(providerName);
-        Names.requireKeyName(keyName);
-        Stored<Distribution> distribution = null;
-        for (int attempt = 1; distribution == null; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             Stored<ManagedKey> key = requireKey(keyName);
             Stored<KmsProvider> provider = requireProvider(providerName);
             try {
@@ -60,7 +91,7 @@ public final class Distributions {
             }
             Optional<Stored<Distribution>> existing = keys.distribution(keyName, providerName);
             try {
-                distribution = existing.isPresent()
+                return existing.isPresent()
                         ? resume(existing.get(), purposes, protection)
                         : start(key, provider, purposes, protection);
             } catch (ConcurrentUpdateException | AlreadyExistsException e) {
@@ -70,21 +101,24 @@ public final class Distributions {
                 }
             }
         }
-        sync.sync(requireKey(keyName).value(), distribution);
     }
 
     public Distribution read(String providerName, String keyName) {
-        Names.requireProviderName(providerName);
-        Names.requireKeyName(keyName);
-        return keys.distribution(keyName, providerName).map(Stored::value).orElseThrow(() ->
-                KeyManagementException.notFound("key \"" + keyName + "\" is not distributed to KMS provider \""
-                        + providerName + "\""));
+        return Boundary.call(() -> {
+            Names.requireProviderName(providerName);
+            Names.requireKeyName(keyName);
+            return keys.distribution(keyName, providerName).map(Stored::value)
+                    .orElseThrow(() -> notDistributed(providerName, keyName));
+        });
     }
 
     /** Names of the keys in the provider's vault (or on their way in or out). */
     public List<String> keysOf(String providerName) {
-        requireProvider(providerName);
-        return providers.memberKeys(providerName);
+        return Boundary.call(() -> {
+            Names.requireProviderName(providerName);
+            requireProvider(providerName);
+            return providers.memberKeys(providerName);
+        });
     }
 
     /**
@@ -93,6 +127,10 @@ public final class Distributions {
      * Removing a key that is not there succeeds, so a retried removal is harmless.
      */
     public void remove(String providerName, String keyName) {
+        Boundary.run(() -> removeChecked(providerName, keyName));
+    }
+
+    private void removeChecked(String providerName, String keyName) {
         Names.requireProviderName(providerName);
         Names.requireKeyName(keyName);
         Optional<Stored<Distribution>> existing = keys.distribution(keyName, providerName);
@@ -186,6 +224,27 @@ public final class Distributions {
         // The membership may be missing if a crash came between the two records.
         addMemberAgain(d.providerName(), d.keyName());
         return keys.distribution(d.keyName(), d.providerName()).orElse(existing);
+    }
+
+    private static KeyManagementException notDistributed(String providerName, String keyName) {
+        return KeyManagementException.notFound("key \"" + keyName + "\" is not distributed to KMS provider \""
+                + providerName + "\"");
+    }
+
+    private static Set<KeyPurpose> purposes(List<String> names) {
+        try {
+            return KeyPurpose.parseList(names);
+        } catch (IllegalArgumentException e) {
+            throw KeyManagementException.invalid("purpose: " + e.getMessage());
+        }
+    }
+
+    private static Protection protection(String name) {
+        try {
+            return Protection.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+            throw KeyManagementException.invalid("protection: " + e.getMessage());
+        }
     }
 
     private Stored<Distribution> record(Distribution d, String etag) {

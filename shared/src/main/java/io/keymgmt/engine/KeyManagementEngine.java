@@ -1,15 +1,15 @@
 package io.keymgmt.engine;
 
-import io.keymgmt.credentials.CredentialResolver;
-import io.keymgmt.keyvault.KeyVaultConnector;
+import io.keymgmt.keyvault.VaultConnector;
 import io.keymgmt.seal.Sealer;
 import io.keymgmt.store.KeyStore;
 import io.keymgmt.store.ProviderStore;
 import java.time.Clock;
 
 /**
- * The engine: every operation of the API, over storage, sealing, credentials and Key Vault. It keeps
- * no state between calls beyond caches, so any instance of any function can serve any request.
+ * The engine: every operation of the API, over its ports (storage, sealing, target vaults) and a
+ * clock. It keeps no state between calls beyond caches, so any instance of any function can serve
+ * any request. Every public operation fails only with {@link KeyManagementException}.
  */
 public final class KeyManagementEngine {
 
@@ -24,16 +24,16 @@ public final class KeyManagementEngine {
     }
 
     public static KeyManagementEngine create(KeyStore keyStore, ProviderStore providerStore, Sealer sealer,
-            CredentialResolver credentials, KeyVaultConnector connector, Clock clock) {
+            VaultConnector vaults, Clock clock) {
         ProviderCredentialSealing credentialSealing = new ProviderCredentialSealing(sealer);
-        VaultAccess vaults = new VaultAccess(credentialSealing, credentials, connector);
+        VaultAccess access = new VaultAccess(credentialSealing, vaults);
         KeyMaterial material = new KeyMaterial(sealer);
-        DistributionSync sync = new DistributionSync(keyStore, providerStore, vaults, material, clock);
+        DistributionSync sync = new DistributionSync(keyStore, providerStore, access, material, clock);
         Keys.SyncAll syncAll = new Keys.SyncAll(keyStore, sync);
         return new KeyManagementEngine(
-                new Providers(providerStore, credentialSealing, vaults, clock),
+                new Providers(providerStore, credentialSealing, access, clock),
                 new Keys(keyStore, material, syncAll, clock),
-                new Distributions(keyStore, providerStore, vaults, sync, clock));
+                new Distributions(keyStore, providerStore, access, sync, clock));
     }
 
     public Providers providers() {

@@ -11,6 +11,7 @@ import io.keymgmt.kms.DistributionState;
 import io.keymgmt.store.AlreadyExistsException;
 import io.keymgmt.store.ConcurrentUpdateException;
 import io.keymgmt.store.KeyStore;
+import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,8 +22,14 @@ import java.util.Optional;
 /** The key operations of the API: create or update, read, list, rotate, delete, list providers. */
 public final class Keys {
 
-    /** What a write to {@code key/:name} carries; absent fields are left as they are. */
-    public record WriteKey(Optional<String> type, Optional<Integer> minEnabledVersion, Optional<Boolean> deletionAllowed) {
+    /** What a write to {@code key/:name} carries, parsed; absent fields are left as they are. */
+    private record WriteKey(Optional<KeyType> type, Optional<Integer> minEnabledVersion,
+            Optional<Boolean> deletionAllowed) {
+
+        static WriteKey from(Parameters parameters) {
+            return new WriteKey(parameters.text("type").map(Keys::parseType), parameters.integer("min_enabled_version"),
+                    parameters.bool("deletion_allowed"));
+        }
     }
 
     /** A key with the versions a reader may see: those at or above min_enabled_version. */
@@ -47,9 +54,18 @@ public final class Keys {
      * Creates the key if it does not exist, otherwise updates it (Vault decides the same way). An
      * update that moves min_enabled_version applies it in every vault the key is in; repeating the
      * same update finishes one that Azure interrupted.
+     *
+     * @param parameters {@code type} (on creation), {@code min_enabled_version}, {@code deletion_allowed}
      */
-    public void write(String name, WriteKey request) {
-        Names.requireKeyName(name);
+    public Written write(String name, Parameters parameters) {
+        return Boundary.call(() -> {
+            Names.requireKeyName(name);
+            writeParsed(name, WriteKey.from(parameters));
+            return new Written(parameters.warnings());
+        });
+    }
+
+    private void writeParsed(String name, WriteKey request) {
         for (int attempt = 1; ; attempt++) {
             Optional<Stored<ManagedKey>> existing = store.find(name);
             try {
@@ -69,27 +85,38 @@ public final class Keys {
     }
 
     public KeyDetails read(String name) {
-        ManagedKey key = require(name).value();
-        List<KeyVersion> visible = new ArrayList<>();
-        for (KeyVersion v : store.versions(name)) {
-            if (key.isEnabled(v.number())) {
-                visible.add(v);
+        return Boundary.call(() -> {
+            ManagedKey key = require(name).value();
+            List<KeyVersion> visible = new ArrayList<>();
+            for (KeyVersion v : store.versions(name)) {
+                if (key.isEnabled(v.number())) {
+                    visible.add(v);
+                }
             }
-        }
-        return new KeyDetails(key, visible);
+            return new KeyDetails(key, visible);
+        });
     }
 
     public List<String> list() {
-        return store.listNames();
+        return Boundary.call(store::listNames);
     }
 
     /**
      * Adds a version with new key material and imports it into every vault the key is in. If an
      * import fails, the version stays here and the error says so; any later write, rotation or
      * distribution of the key imports it.
+     *
+     * @param parameters none are taken; any given are reported back as ignored, as Vault does
      */
-    public void rotate(String name) {
-        Names.requireKeyName(name);
+    public Written rotate(String name, Parameters parameters) {
+        return Boundary.call(() -> {
+            Names.requireKeyName(name);
+            rotateChecked(name);
+            return new Written(parameters.warnings());
+        });
+    }
+
+    private void rotateChecked(String name) {
         for (int attempt = 1; ; attempt++) {
             Stored<ManagedKey> current = require(name);
             ManagedKey rotated = current.value().rotated(now());
@@ -109,6 +136,10 @@ public final class Keys {
 
     /** Deletes a key whose deletion is allowed and that is in no vault. Deleting a missing key succeeds. */
     public void delete(String name) {
+        Boundary.run(() -> deleteChecked(name));
+    }
+
+    private void deleteChecked(String name) {
         Names.requireKeyName(name);
         for (int attempt = 1; ; attempt++) {
             Optional<Stored<ManagedKey>> current = store.find(name);
@@ -122,13 +153,14 @@ public final class Keys {
             List<String> providers = providerNames(name);
             if (!providers.isEmpty()) {
                 throw KeyManagementException.invalid("key \"" + name + "\" is still distributed to "
-                        + String.join(", ", providers) + ": remove it from each with DELETE /v1/keymgmt/kms/<provider>/key/"
+                        + String.join(", ", providers) + ": remove it from each with DELETE kms/<provider>/key/"
                         + name + " first");
             }
             try {
                 store.delete(name, current.get().etag());
                 return;
-            } catch (ConcurrentUpdateException | IllegalStateException e) {
+            } catch (ConcurrentUpdateException | StillReferencedException e) {
+                // A distribution started between our check and the delete; the next round reports it.
                 if (attempt >= MAX_ATTEMPTS) {
                     throw KeyManagementException.conflict("key \"" + name + "\" is being changed by other requests; retry");
                 }
@@ -138,8 +170,10 @@ public final class Keys {
 
     /** The providers the key is distributed to, including any still being added or removed. */
     public List<String> providers(String name) {
-        require(name);
-        return providerNames(name);
+        return Boundary.call(() -> {
+            require(name);
+            return providerNames(name);
+        });
     }
 
     private List<String> providerNames(String name) {
@@ -152,7 +186,7 @@ public final class Keys {
     }
 
     private void create(String name, WriteKey request) {
-        KeyType type = parseType(request.type().orElse(KeyType.RSA_2048.wireName()));
+        KeyType type = request.type().orElse(KeyType.RSA_2048);
         ManagedKey key = ManagedKey.created(name, type, now());
         if (request.minEnabledVersion().isPresent()) {
             key = key.withMinEnabledVersion(checkedMinimum(request.minEnabledVersion().get(), key), now());
@@ -165,7 +199,7 @@ public final class Keys {
 
     private Stored<ManagedKey> update(Stored<ManagedKey> current, WriteKey request) {
         ManagedKey key = current.value();
-        if (request.type().isPresent() && !request.type().get().equals(key.type().wireName())) {
+        if (request.type().isPresent() && request.type().get() != key.type()) {
             throw KeyManagementException.invalid("type cannot be changed after key creation: key \"" + key.name()
                     + "\" is " + key.type().wireName());
         }

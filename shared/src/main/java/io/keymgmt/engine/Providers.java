@@ -7,6 +7,7 @@ import io.keymgmt.seal.SealedBlob;
 import io.keymgmt.store.AlreadyExistsException;
 import io.keymgmt.store.ConcurrentUpdateException;
 import io.keymgmt.store.ProviderStore;
+import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,9 +18,14 @@ import java.util.Optional;
 /** KMS provider operations of the API: create or update, read, list, delete. */
 public final class Providers {
 
-    /** What a write to {@code kms/:name} carries; absent fields are left as they are. */
-    public record WriteProvider(Optional<String> provider, Optional<String> keyCollection,
+    /** What a write to {@code kms/:name} carries, parsed; absent fields are left as they are. */
+    private record WriteProvider(Optional<String> provider, Optional<String> keyCollection,
             Optional<Map<String, String>> credentials) {
+
+        static WriteProvider from(Parameters parameters) {
+            return new WriteProvider(parameters.text("provider"), parameters.text("key_collection"),
+                    parameters.keyValuePairs("credentials"));
+        }
     }
 
     private static final int MAX_ATTEMPTS = 5;
@@ -40,9 +46,19 @@ public final class Providers {
      * Creates the provider, or updates its credentials. provider and key_collection cannot change.
      * The configuration is checked without calling Azure: credentials must resolve under the
      * precedence rule (a tenant id is always needed) and the vault must have a URL in its cloud.
+     *
+     * @param parameters {@code provider}, {@code key_collection}, {@code credentials}
      */
-    public void write(String name, WriteProvider request) {
-        Names.requireProviderName(name);
+    public Written write(String name, Parameters parameters) {
+        return Boundary.call(() -> {
+            Names.requireProviderName(name);
+            WriteProvider request = WriteProvider.from(parameters);
+            writeParsed(name, request);
+            return new Written(parameters.warnings());
+        });
+    }
+
+    private void writeParsed(String name, WriteProvider request) {
         for (int attempt = 1; ; attempt++) {
             Optional<Stored<KmsProvider>> existing = store.find(name);
             try {
@@ -63,17 +79,23 @@ public final class Providers {
     }
 
     public KmsProvider read(String name) {
-        Names.requireProviderName(name);
-        return store.find(name).map(Stored::value).orElseThrow(() ->
-                KeyManagementException.notFound("KMS provider \"" + name + "\" not found"));
+        return Boundary.call(() -> {
+            Names.requireProviderName(name);
+            return store.find(name).map(Stored::value).orElseThrow(() ->
+                    KeyManagementException.notFound("KMS provider \"" + name + "\" not found"));
+        });
     }
 
     public List<String> list() {
-        return store.listNames();
+        return Boundary.call(store::listNames);
     }
 
     /** Deletes a provider that holds no keys. Deleting a missing provider succeeds. */
     public void delete(String name) {
+        Boundary.run(() -> deleteChecked(name));
+    }
+
+    private void deleteChecked(String name) {
         Names.requireProviderName(name);
         for (int attempt = 1; ; attempt++) {
             Optional<Stored<KmsProvider>> current = store.find(name);
@@ -82,21 +104,25 @@ public final class Providers {
             }
             List<String> keys = store.memberKeys(name);
             if (!keys.isEmpty()) {
-                throw KeyManagementException.invalid("KMS provider \"" + name + "\" still holds keys "
-                        + String.join(", ", keys) + ": remove each with DELETE /v1/keymgmt/kms/" + name
-                        + "/key/<key> first");
+                throw stillHoldsKeys(name, keys);
             }
             try {
                 store.delete(name, current.get().etag());
                 vaults.forget(name);
                 return;
-            } catch (ConcurrentUpdateException | IllegalStateException e) {
+            } catch (ConcurrentUpdateException | StillReferencedException e) {
+                // A key joined between our check and the delete; the next round reports it.
                 if (attempt >= MAX_ATTEMPTS) {
                     throw KeyManagementException.conflict("KMS provider \"" + name
                             + "\" is being changed by other requests; retry");
                 }
             }
         }
+    }
+
+    private static KeyManagementException stillHoldsKeys(String name, List<String> keys) {
+        return KeyManagementException.invalid("KMS provider \"" + name + "\" still holds keys "
+                + String.join(", ", keys) + ": remove each with DELETE kms/" + name + "/key/<key> first");
     }
 
     private void create(String name, WriteProvider request) {

@@ -1,14 +1,11 @@
 package io.keymgmt.engine;
 
-import io.keymgmt.credentials.AzureEnvironment;
-import io.keymgmt.credentials.CredentialResolver;
 import io.keymgmt.credentials.ProviderCredentials;
-import io.keymgmt.credentials.ResolvedCredential;
-import io.keymgmt.keyvault.KeyVaultConnector;
 import io.keymgmt.keyvault.TargetVault;
+import io.keymgmt.keyvault.VaultConnector;
 import io.keymgmt.kms.KmsProvider;
 import io.keymgmt.seal.SealedBlob;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,10 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns a provider into a connected {@link TargetVault}: unseals its credentials, applies the
- * precedence rule, finds the vault's URL in the provider's cloud. Connections are kept per provider
- * until its credentials or vault change, so tokens are reused across requests instead of fetched
- * per call.
+ * Turns a provider into a connected {@link TargetVault}: unseals its credentials for the moment the
+ * connector needs them and hands them over. Connections are kept per provider until its credentials
+ * or vault change, so tokens are reused across requests instead of fetched per call.
  */
 final class VaultAccess {
 
@@ -28,13 +24,11 @@ final class VaultAccess {
     }
 
     private final ProviderCredentialSealing sealing;
-    private final CredentialResolver resolver;
-    private final KeyVaultConnector connector;
+    private final VaultConnector connector;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
-    VaultAccess(ProviderCredentialSealing sealing, CredentialResolver resolver, KeyVaultConnector connector) {
+    VaultAccess(ProviderCredentialSealing sealing, VaultConnector connector) {
         this.sealing = sealing;
-        this.resolver = resolver;
         this.connector = connector;
     }
 
@@ -46,9 +40,9 @@ final class VaultAccess {
         }
         TargetVault vault;
         try (ProviderCredentials credentials = sealing.unseal(provider.name(), provider.sealedCredentials())) {
-            ResolvedCredential resolved = resolve(provider.name(), credentials);
-            URI url = URI.create(vaultUrl(resolved.environment(), provider.keyCollection()));
-            vault = connector.open(url, resolved.tokenCredential(), resolved.environment().verifyChallengeResource());
+            vault = connector.open(provider.keyCollection(), credentials);
+        } catch (IllegalArgumentException e) {
+            throw invalid(provider.name(), e);
         }
         connections.put(provider.name(), new Connection(fingerprint, vault));
         return vault;
@@ -59,33 +53,26 @@ final class VaultAccess {
      * resolve under the precedence rule and the vault has a URL in the resolved cloud.
      */
     void check(String providerName, String keyCollection, ProviderCredentials credentials) {
-        vaultUrl(resolve(providerName, credentials).environment(), keyCollection);
+        try {
+            connector.check(keyCollection, credentials);
+        } catch (IllegalArgumentException e) {
+            throw invalid(providerName, e);
+        }
     }
 
     void forget(String providerName) {
         connections.remove(providerName);
     }
 
-    private ResolvedCredential resolve(String providerName, ProviderCredentials credentials) {
-        try {
-            return resolver.resolve(credentials);
-        } catch (IllegalArgumentException e) {
-            throw KeyManagementException.invalid("KMS provider \"" + providerName + "\": " + e.getMessage());
-        }
-    }
-
-    private static String vaultUrl(AzureEnvironment environment, String keyCollection) {
-        try {
-            return environment.vaultUrl(keyCollection);
-        } catch (IllegalArgumentException e) {
-            throw KeyManagementException.invalid("key_collection: " + e.getMessage());
-        }
+    private static KeyManagementException invalid(String providerName, IllegalArgumentException e) {
+        return new KeyManagementException(Fault.INVALID_REQUEST, "KMS provider \"" + providerName + "\": "
+                + e.getMessage(), null, e);
     }
 
     private static String fingerprint(String keyCollection, Optional<SealedBlob> credentials) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(keyCollection.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(keyCollection.getBytes(StandardCharsets.UTF_8));
             credentials.ifPresent(c -> sha.update(c.toBytes()));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {

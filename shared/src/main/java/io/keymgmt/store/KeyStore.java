@@ -46,7 +46,7 @@ public interface KeyStore {
      * (such a delete succeeds whatever {@code etag} it is given: the hidden header's cannot be read).
      *
      * @throws ConcurrentUpdateException if the header changed
-     * @throws IllegalStateException if a distribution is still recorded
+     * @throws StillReferencedException if a distribution is still recorded
      */
     void delete(String name, String etag);
 

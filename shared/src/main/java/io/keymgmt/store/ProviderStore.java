@@ -28,7 +28,7 @@ public interface ProviderStore {
      * that is already gone counts as deleted.
      *
      * @throws ConcurrentUpdateException if it changed (a key may have been added meanwhile)
-     * @throws IllegalStateException if keys are still recorded as distributed to it
+     * @throws StillReferencedException if keys are still recorded as distributed to it
      */
     void delete(String name, String etag);
 

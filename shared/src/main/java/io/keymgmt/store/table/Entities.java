@@ -4,7 +4,7 @@ import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableServiceException;
+import io.keymgmt.store.UnreadableRecordException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,7 +41,7 @@ final class Entities {
                 return Optional.of(e);
             }
             return Optional.empty();
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate(what, e);
         }
     }
@@ -49,7 +49,7 @@ final class Entities {
     static String string(TableEntity e, String name) {
         Object v = e.getProperty(name);
         if (v == null) {
-            throw new IllegalStateException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks " + name);
+            throw new UnreadableRecordException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks " + name);
         }
         return v.toString();
     }
@@ -64,7 +64,7 @@ final class Entities {
         if (v instanceof Number n) {
             return n.intValue();
         }
-        throw new IllegalStateException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks integer " + name);
+        throw new UnreadableRecordException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks integer " + name);
     }
 
     static boolean bool(TableEntity e, String name) {
@@ -76,7 +76,7 @@ final class Entities {
         if (v instanceof byte[] b) {
             return b;
         }
-        throw new IllegalStateException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks binary " + name);
+        throw new UnreadableRecordException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks binary " + name);
     }
 
     static Optional<byte[]> optionalBytes(TableEntity e, String name) {
@@ -97,6 +97,6 @@ final class Entities {
         if (v instanceof OffsetDateTime t) {
             return t.toInstant();
         }
-        throw new IllegalStateException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks time " + name);
+        throw new UnreadableRecordException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks time " + name);
     }
 }

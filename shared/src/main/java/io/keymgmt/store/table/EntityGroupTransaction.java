@@ -3,8 +3,8 @@ package io.keymgmt.store.table;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
-import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
+import io.keymgmt.store.UnreadableRecordException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +54,7 @@ final class EntityGroupTransaction {
         EntityGroupTransaction transaction = new EntityGroupTransaction();
         try {
             table.submitTransactionWithResponse(operations, null, new Context(CONTEXT_KEY, transaction));
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate(what, e);
         }
         synchronized (transaction) {
@@ -63,7 +63,7 @@ final class EntityGroupTransaction {
                         + " ETags; build it through TableStorage");
             }
             if (transaction.etags.size() != operations.size()) {
-                throw new IllegalStateException(what + ": Table Storage answered " + transaction.etags.size()
+                throw new UnreadableRecordException(what + ": Table Storage answered " + transaction.etags.size()
                         + " operations of a transaction of " + operations.size());
             }
         }
@@ -74,7 +74,7 @@ final class EntityGroupTransaction {
     synchronized String etag(int index) {
         String etag = etags.get(index);
         if (etag == null) {
-            throw new IllegalStateException("Table Storage returned no ETag for operation " + index + " of a transaction");
+            throw new UnreadableRecordException("Table Storage returned no ETag for operation " + index + " of a transaction");
         }
         return etag;
     }

@@ -1,6 +1,7 @@
 package io.keymgmt.store.table;
 
 import com.azure.core.http.rest.Response;
+import io.keymgmt.store.UnreadableRecordException;
 
 /**
  * ETags as Table Storage sent them.
@@ -23,7 +24,7 @@ final class Etags {
     static String of(Response<?> response) {
         String etag = response.getHeaders().getValue("ETag");
         if (etag == null) {
-            throw new IllegalStateException("Table Storage returned no ETag for a write; conditional updates need one");
+            throw new UnreadableRecordException("Table Storage returned no ETag for a write; conditional updates need one");
         }
         return repaired(etag);
     }

@@ -1,10 +1,12 @@
 package io.keymgmt.store.table;
 
+import com.azure.core.exception.AzureException;
 import com.azure.data.tables.models.TableErrorCode;
 import com.azure.data.tables.models.TableServiceException;
 import io.keymgmt.store.AlreadyExistsException;
 import io.keymgmt.store.ConcurrentUpdateException;
 import io.keymgmt.store.StoreException;
+import java.io.UncheckedIOException;
 
 /**
  * Turns Table Storage's answers into the conditions the engine acts on.
@@ -16,6 +18,25 @@ import io.keymgmt.store.StoreException;
 final class TableErrors {
 
     private TableErrors() {
+    }
+
+    /**
+     * A failure of a call to Table Storage: the service's answers become the store's conditions, a
+     * connection or authentication failure an outage; anything else (a bug of ours) passes unchanged.
+     */
+    static RuntimeException translate(String what, RuntimeException e) {
+        if (e instanceof StoreException stored) {
+            return stored;
+        }
+        if (e instanceof TableServiceException service) {
+            return translate(what, service);
+        }
+        if (e instanceof UncheckedIOException || e instanceof AzureException) {
+            // Connection refused or reset, a timeout, a token the identity could not get.
+            return new StoreException(what + ": Table Storage could not be reached (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", e);
+        }
+        return e;
     }
 
     static StoreException translate(String what, TableServiceException e) {

@@ -16,7 +16,6 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import io.keymgmt.keys.KeyPurpose;
@@ -29,6 +28,7 @@ import io.keymgmt.kms.DistributionState;
 import io.keymgmt.seal.SealedBlob;
 import io.keymgmt.store.ConcurrentUpdateException;
 import io.keymgmt.store.KeyStore;
+import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -79,7 +79,7 @@ public final class TableKeyStore implements KeyStore {
                     names.add(e.getPartitionKey());
                 }
             }
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("listing keys", e);
         }
         names.sort(null);
@@ -108,7 +108,7 @@ public final class TableKeyStore implements KeyStore {
             Response<Void> response = table.updateEntityWithResponse(withEtag(header, etag),
                     TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
             return new Stored<>(asStoredKey(header), Etags.of(response));
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("updating key " + key.name(), e);
         }
     }
@@ -165,7 +165,7 @@ public final class TableKeyStore implements KeyStore {
     TableEntity markDeleting(String name, String etag) {
         List<TableEntity> distributions = rowsWithPrefix(name, DISTRIBUTION_PREFIX, List.of("RowKey"));
         if (!distributions.isEmpty()) {
-            throw new IllegalStateException("key " + name + " is still distributed to "
+            throw new StillReferencedException("key \"" + name + "\" is still distributed to "
                     + distributions.stream().map(d -> d.getRowKey().substring(DISTRIBUTION_PREFIX.length()))
                             .collect(Collectors.joining(", "))
                     + "; remove those distributions first");
@@ -177,7 +177,7 @@ public final class TableKeyStore implements KeyStore {
             String markedEtag = Etags.of(table.updateEntityWithResponse(withEtag(mark, etag),
                     TableEntityUpdateMode.MERGE, true, null, Context.NONE));
             return withEtag(new TableEntity(name, HEADER_ROW), markedEtag);
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("deleting key " + name, e);
         }
     }
@@ -216,7 +216,7 @@ public final class TableKeyStore implements KeyStore {
             Response<Void> response = table.updateEntityWithResponse(withEtag(row, etag),
                     TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
             return new Stored<>(asStoredDistribution(row), Etags.of(response));
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("updating distribution of key " + distribution.keyName() + " to "
                     + distribution.providerName(), e);
         }
@@ -227,7 +227,7 @@ public final class TableKeyStore implements KeyStore {
         try {
             table.deleteEntityWithResponse(withEtag(new TableEntity(keyName, DISTRIBUTION_PREFIX + providerName), etag),
                     true, null, Context.NONE);
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("deleting distribution of key " + keyName + " to " + providerName, e);
         }
     }
@@ -271,7 +271,7 @@ public final class TableKeyStore implements KeyStore {
         try {
             table.deleteEntityWithResponse(withEtag(new TableEntity(name, HEADER_ROW), headerEtag), true, null,
                     Context.NONE);
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("deleting key " + name, e);
         }
     }
@@ -289,7 +289,7 @@ public final class TableKeyStore implements KeyStore {
             for (TableEntity e : table.listEntities(options, null, Context.NONE)) {
                 rows.add(e);
             }
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("reading key " + partition, e);
         }
         return rows;

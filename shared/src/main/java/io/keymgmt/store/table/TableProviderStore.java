@@ -21,6 +21,7 @@ import io.keymgmt.kms.KmsProvider;
 import io.keymgmt.kms.KmsProviderType;
 import io.keymgmt.seal.SealedBlob;
 import io.keymgmt.store.ProviderStore;
+import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class TableProviderStore implements ProviderStore {
                     .setSelect(List.of("PartitionKey")), null, Context.NONE)) {
                 names.add(e.getPartitionKey());
             }
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("listing providers", e);
         }
         names.sort(null);
@@ -71,7 +72,7 @@ public final class TableProviderStore implements ProviderStore {
             TableEntity entity = write(provider);
             Response<Void> response = table.createEntityWithResponse(entity, null, Context.NONE);
             return new Stored<>(asStored(entity), Etags.of(response));
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("creating provider " + provider.name(), e);
         }
     }
@@ -83,7 +84,7 @@ public final class TableProviderStore implements ProviderStore {
             Response<Void> response = table.updateEntityWithResponse(withEtag(entity, etag),
                     TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
             return new Stored<>(asStored(entity), Etags.of(response));
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("updating provider " + provider.name(), e);
         }
     }
@@ -91,11 +92,11 @@ public final class TableProviderStore implements ProviderStore {
     @Override
     public void delete(String name, String etag) {
         if (!memberKeys(name).isEmpty()) {
-            throw new IllegalStateException("provider " + name + " still holds keys");
+            throw new StillReferencedException("KMS provider \"" + name + "\" still holds keys");
         }
         try {
             table.deleteEntityWithResponse(withEtag(new TableEntity(name, PROVIDER_ROW), etag), true, null, Context.NONE);
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("deleting provider " + name, e);
         }
     }
@@ -110,7 +111,7 @@ public final class TableProviderStore implements ProviderStore {
                     .setSelect(List.of("RowKey")), null, Context.NONE)) {
                 keys.add(e.getRowKey().substring(MEMBER_PREFIX.length()));
             }
-        } catch (TableServiceException e) {
+        } catch (RuntimeException e) {
             throw TableErrors.translate("listing keys of provider " + providerName, e);
         }
         keys.sort(null);
@@ -138,6 +139,8 @@ public final class TableProviderStore implements ProviderStore {
             if (TableErrors.status(e) != 404) {
                 throw TableErrors.translate("forgetting key " + keyName + " in provider " + providerName, e);
             }
+        } catch (RuntimeException e) {
+            throw TableErrors.translate("forgetting key " + keyName + " in provider " + providerName, e);
         }
     }
 

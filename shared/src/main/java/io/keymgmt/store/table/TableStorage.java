@@ -5,7 +5,6 @@ import com.azure.core.http.HttpClient;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
-import com.azure.data.tables.models.TableServiceException;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -56,7 +55,7 @@ public final class TableStorage {
         for (String name : new String[] {"providers", "keys"}) {
             try {
                 service.createTableIfNotExists(prefix + name);
-            } catch (TableServiceException e) {
+            } catch (RuntimeException e) {
                 throw TableErrors.translate("creating table " + prefix + name, e);
             }
         }

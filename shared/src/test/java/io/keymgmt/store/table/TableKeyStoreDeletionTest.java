@@ -16,6 +16,7 @@ import io.keymgmt.keys.KeyVersion;
 import io.keymgmt.keys.ManagedKey;
 import io.keymgmt.kms.Distribution;
 import io.keymgmt.store.ConcurrentUpdateException;
+import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,7 +103,7 @@ class TableKeyStoreDeletionTest {
         Stored<Distribution> d = store.addDistribution(key.value(), key.etag(), distribution("k", "azure-prod"));
         Stored<ManagedKey> current = store.find("k").orElseThrow();
 
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> store.delete("k", current.etag()));
+        StillReferencedException refused = assertThrows(StillReferencedException.class, () -> store.delete("k", current.etag()));
         assertTrue(refused.getMessage().contains("azure-prod"), refused.getMessage());
 
         assertEquals(current, store.find("k").orElseThrow(), "a refused deletion does not even mark the key");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keymgmt.kms.KmsProvider;
 import io.keymgmt.store.AlreadyExistsException;
 import io.keymgmt.store.ConcurrentUpdateException;
+import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -177,7 +178,7 @@ class TableProviderStoreTest {
         Stored<KmsProvider> created = store.create(fixture.provider("busy"));
         Stored<KmsProvider> rewritten = store.addMember(created.value(), created.etag(), "k1");
 
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        StillReferencedException refused = assertThrows(StillReferencedException.class,
                 () -> store.delete("busy", rewritten.etag()));
         assertTrue(refused.getMessage().contains("busy"), refused.getMessage());
         assertTrue(store.find("busy").isPresent());

@@ -1,0 +1,118 @@
+package io.keymgmt.http.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration every function app and the aggregate server read, all under {@code keymgmt.}:
+ * application.properties, overridden by environment variables (on Azure: app settings), such as
+ * KEYMGMT_STORAGE_CONNECTION_STRING for keymgmt.storage.connection-string.
+ */
+@ConfigMapping(prefix = "keymgmt")
+public interface KeymgmtConfig {
+
+    Api api();
+
+    Storage storage();
+
+    Seal seal();
+
+    Azure azure();
+
+    KeyVault keyvault();
+
+    /**
+     * Which function apps a build serves, by id ({@code keymgmt.app.deletion=true}). Read at build time,
+     * where it decides which resources are built in (see FunctionApp); mapped here only so that the
+     * settings are known.
+     */
+    Map<String, Boolean> app();
+
+    interface Api {
+        /** token: require {@link #token()} (Vault's X-Vault-Token); platform: the Functions host authenticates. */
+        @WithDefault("token")
+        AuthMode auth();
+
+        Optional<String> token();
+
+        @WithDefault("65536")
+        int maxBodyBytes();
+
+        /** Where the API is mounted: /v1/&lt;mount-path&gt;/, as {@code vault secrets enable -path=...} chooses. */
+        @WithDefault("keymgmt")
+        String mountPath();
+    }
+
+    enum AuthMode {
+        TOKEN, PLATFORM
+    }
+
+    interface Storage {
+        /** Azurite or a storage account with a key; otherwise {@link #endpoint()} with managed identity. */
+        Optional<String> connectionString();
+
+        Optional<String> endpoint();
+
+        @WithDefault("keymgmt")
+        String tablePrefix();
+    }
+
+    interface Seal {
+        /** local-file (the local stack) or key-vault (production). */
+        @WithDefault("key-vault")
+        SealMode mode();
+
+        /** For local-file: the key file, created on first use with owner-only permissions. */
+        Optional<Path> localKeyFile();
+
+        /** For key-vault: the versioned id of the RSA key that wraps data keys. */
+        Optional<String> keyId();
+    }
+
+    enum SealMode {
+        LOCAL_FILE, KEY_VAULT
+    }
+
+    interface Azure {
+        /** Vault's rule (environment-first) or provider-first; see the README. */
+        @WithDefault("environment-first")
+        String credentialPrecedence();
+
+        @WithDefault("AzurePublicCloud")
+        String defaultEnvironment();
+
+        /** Extra CA certificates to trust (PEM), e.g. the local Key Vault emulator's. */
+        Optional<Path> trustCertificates();
+
+        /** Custom environments by name: Private Link DNS set-ups and the local emulator. */
+        Map<String, CustomEnvironment> environments();
+    }
+
+    interface CustomEnvironment {
+        String audience();
+
+        String authorityHost();
+
+        @WithDefault("true")
+        boolean verifyChallengeResource();
+
+        /** A URL with {vault} in it, e.g. https://{vault}.privatelink.contoso.net. */
+        Optional<String> vaultUrlTemplate();
+
+        /** Or an explicit URL per vault name. */
+        Map<String, String> vaults();
+    }
+
+    interface KeyVault {
+        /** Create and import calls allowed per vault per window; 0 turns pacing off. */
+        @WithDefault("10")
+        int pacingLimit();
+
+        @WithDefault("10s")
+        Duration pacingWindow();
+    }
+}
