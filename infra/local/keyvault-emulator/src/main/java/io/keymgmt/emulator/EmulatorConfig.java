@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,10 +76,45 @@ public final class EmulatorConfig {
     public record ManagedIdentity(String clientId, String objectId, String resourceId, boolean systemAssigned) {
     }
 
+    /**
+     * A Function App host's system-assigned identity, reached with the host's own IDENTITY_HEADER: on
+     * Azure every Function App process gets its own endpoint secret, and the secret is what tells whose
+     * identity a token is for. The header is held but never printed.
+     */
+    public static final class HostIdentity {
+        private final String identityHeader;
+        private final String objectId;
+        private final String clientId;
+
+        HostIdentity(String identityHeader, String objectId, String clientId) {
+            this.identityHeader = identityHeader;
+            this.objectId = objectId;
+            this.clientId = clientId;
+        }
+
+        public String objectId() {
+            return objectId;
+        }
+
+        public String clientId() {
+            return clientId;
+        }
+
+        String identityHeader() {
+            return identityHeader;
+        }
+
+        @Override
+        public String toString() {
+            return "HostIdentity[clientId=" + clientId + ", objectId=" + objectId + "]";
+        }
+    }
+
     private final String tenantId;
     private final List<VaultDefinition> vaults;
     private final List<ServicePrincipal> servicePrincipals;
     private final ManagedIdentity systemAssignedIdentity;
+    private final List<HostIdentity> hostIdentities;
     private final List<ManagedIdentity> userAssignedIdentities;
     private final int managedIdentityPort;
     private final String managedIdentityHeader;
@@ -91,6 +127,7 @@ public final class EmulatorConfig {
         this.tenantId = b.tenantId;
         this.servicePrincipals = List.copyOf(b.servicePrincipals);
         this.systemAssignedIdentity = b.systemAssignedIdentity;
+        this.hostIdentities = List.copyOf(b.hostIdentities);
         this.userAssignedIdentities = List.copyOf(b.userAssignedIdentities);
         this.managedIdentityPort = b.managedIdentityPort;
         this.managedIdentityHeader = b.managedIdentityHeader;
@@ -140,6 +177,11 @@ public final class EmulatorConfig {
         return Optional.ofNullable(systemAssignedIdentity);
     }
 
+    /** The system-assigned identities reached with their own header, besides {@link #systemAssignedIdentity()}. */
+    public List<HostIdentity> hostIdentities() {
+        return hostIdentities;
+    }
+
     public List<ManagedIdentity> userAssignedIdentities() {
         return userAssignedIdentities;
     }
@@ -148,7 +190,10 @@ public final class EmulatorConfig {
         return managedIdentityPort;
     }
 
-    /** The X-IDENTITY-HEADER secret, or empty when the emulator is to make a random one. */
+    /**
+     * The X-IDENTITY-HEADER secret that selects {@link #systemAssignedIdentity()}, or empty when the
+     * emulator is to make a random one. Host identities have their own.
+     */
     public Optional<String> managedIdentityHeader() {
         return Optional.ofNullable(managedIdentityHeader);
     }
@@ -173,7 +218,7 @@ public final class EmulatorConfig {
     @Override
     public String toString() {
         return "EmulatorConfig[tenant=" + tenantId + ", vaults=" + vaults.stream().map(VaultDefinition::name).toList()
-                + ", servicePrincipals=" + servicePrincipals + "]";
+                + ", servicePrincipals=" + servicePrincipals + ", hostIdentities=" + hostIdentities + "]";
     }
 
     private static final class VaultBuilder {
@@ -195,6 +240,7 @@ public final class EmulatorConfig {
         private final Map<String, VaultBuilder> vaults = new LinkedHashMap<>();
         private final List<ServicePrincipal> servicePrincipals = new ArrayList<>();
         private ManagedIdentity systemAssignedIdentity;
+        private final List<HostIdentity> hostIdentities = new ArrayList<>();
         private final List<ManagedIdentity> userAssignedIdentities = new ArrayList<>();
         private int managedIdentityPort;
         private String managedIdentityHeader;
@@ -259,6 +305,21 @@ public final class EmulatorConfig {
                 throw new IllegalArgumentException("only one system-assigned identity can be configured");
             }
             systemAssignedIdentity = new ManagedIdentity(clientId, objectId, null, true);
+            return this;
+        }
+
+        /**
+         * A Function App host's system-assigned identity, reached with its IDENTITY_HEADER: a request
+         * to the managed-identity endpoint with this X-IDENTITY-HEADER and no identity selector gets a
+         * token for this identity. Each host needs its own header, distinct from
+         * {@link #managedIdentityHeader(String)}, which keeps selecting {@link #systemAssignedIdentity}.
+         * User-assigned identities are reachable with any host's header.
+         */
+        public Builder hostIdentity(String identityHeader, String objectId, String clientId) {
+            requireText(clientId, "host identity clientId");
+            requireText(objectId, "host identity " + clientId + " objectId");
+            requireText(identityHeader, "host identity " + clientId + " identity header");
+            hostIdentities.add(new HostIdentity(identityHeader, objectId, clientId));
             return this;
         }
 
@@ -355,17 +416,26 @@ public final class EmulatorConfig {
                 throw new IllegalArgumentException("managed identity port " + managedIdentityPort + " is also a vault's "
                         + "port");
             }
-            Set<String> clientIds = new HashSet<>();
-            List<String> all = new ArrayList<>();
-            servicePrincipals.forEach(p -> all.add(p.clientId()));
-            userAssignedIdentities.forEach(p -> all.add(p.clientId()));
+            checkIdentityHeaders();
+            List<PrincipalIds> all = new ArrayList<>();
+            servicePrincipals.forEach(p -> all.add(new PrincipalIds(p.clientId(), p.objectId())));
+            userAssignedIdentities.forEach(p -> all.add(new PrincipalIds(p.clientId(), p.objectId())));
             if (systemAssignedIdentity != null) {
-                all.add(systemAssignedIdentity.clientId());
+                all.add(new PrincipalIds(systemAssignedIdentity.clientId(), systemAssignedIdentity.objectId()));
             }
-            for (String clientId : all) {
-                if (!clientIds.add(key(clientId))) {
-                    throw new IllegalArgumentException("client id " + clientId + " is configured for more than one "
-                            + "principal");
+            hostIdentities.forEach(p -> all.add(new PrincipalIds(p.clientId(), p.objectId())));
+            Set<String> clientIds = new HashSet<>();
+            Map<String, String> clientIdByObjectId = new HashMap<>();
+            for (PrincipalIds principal : all) {
+                if (!clientIds.add(key(principal.clientId()))) {
+                    throw new IllegalArgumentException("client id " + principal.clientId() + " is configured for more "
+                            + "than one principal");
+                }
+                // Object ids are unique in an Entra ID tenant, and principal_id selects a managed identity by one.
+                String other = clientIdByObjectId.putIfAbsent(key(principal.objectId()), principal.clientId());
+                if (other != null) {
+                    throw new IllegalArgumentException("object id " + principal.objectId() + " is configured for more "
+                            + "than one principal (client ids " + other + " and " + principal.clientId() + ")");
                 }
             }
             for (VaultBuilder v : vaults.values()) {
@@ -382,6 +452,22 @@ public final class EmulatorConfig {
             return new EmulatorConfig(this);
         }
 
+        /** The header is all that tells hosts apart, so two hosts with one header would share an identity. */
+        private void checkIdentityHeaders() {
+            Map<String, String> owners = new LinkedHashMap<>();
+            if (managedIdentityHeader != null) {
+                owners.put(managedIdentityHeader, "the managed identity header (managedIdentity.header), which "
+                        + "selects systemAssignedIdentity");
+            }
+            for (HostIdentity host : hostIdentities) {
+                String other = owners.putIfAbsent(host.identityHeader(), "host identity " + host.clientId());
+                if (other != null) {
+                    throw new IllegalArgumentException("host identity " + host.clientId() + " has the same identity "
+                            + "header as " + other + "; give each Function App host its own IDENTITY_HEADER secret");
+                }
+            }
+        }
+
         private VaultBuilder vaultBuilder(String vault) {
             VaultBuilder v = vault == null ? null : vaults.get(key(vault));
             if (v == null) {
@@ -390,6 +476,9 @@ public final class EmulatorConfig {
             }
             return v;
         }
+    }
+
+    private record PrincipalIds(String clientId, String objectId) {
     }
 
     private static String key(String s) {

@@ -23,7 +23,8 @@ import io.keymgmt.emulator.http.Exchanges;
  *   "caCertificatePem": "ca.pem",                           (optional, relative to this file)
  *   "managedIdentity": {"port": 0, "header": "secret"},     (optional)
  *   "servicePrincipals": [{"clientId": "..", "objectId": "..", "secret": ".."}],
- *   "systemAssignedIdentity": {"objectId": "..", "clientId": ".."},
+ *   "systemAssignedIdentity": {"objectId": "..", "clientId": ".."},   (selected by managedIdentity.header)
+ *   "hostIdentities": [{"header": "..", "objectId": "..", "clientId": ".."}],   (optional: one per Function App)
  *   "userAssignedIdentities": [{"clientId": "..", "objectId": "..", "resourceId": ".."}],
  *   "vaults": [{"name": "kv1", "port": 0, "location": "westeurope", "throttleLimit": 10,
  *               "accessPolicies": {"<clientId>": ["get", "create", "import"]}}]
@@ -45,7 +46,8 @@ final class EmulatorConfigJson {
                     + " at line " + e.getLocation().getLineNr());
         }
         object(root, "the configuration", Set.of("tenantId", "tokenResource", "reader", "caCertificatePem",
-                "managedIdentity", "servicePrincipals", "systemAssignedIdentity", "userAssignedIdentities", "vaults"));
+                "managedIdentity", "servicePrincipals", "systemAssignedIdentity", "hostIdentities",
+                "userAssignedIdentities", "vaults"));
         EmulatorConfig.Builder builder = EmulatorConfig.builder().tenantId(text(root, "tenantId", true));
         String resource = text(root, "tokenResource", false);
         if (resource != null) {
@@ -74,6 +76,11 @@ final class EmulatorConfigJson {
         if (system != null && !system.isNull()) {
             object(system, "systemAssignedIdentity", Set.of("objectId", "clientId"));
             builder.systemAssignedIdentity(text(system, "objectId", true), text(system, "clientId", true));
+        }
+        for (JsonNode host : array(root, "hostIdentities")) {
+            object(host, "a hostIdentities entry", Set.of("header", "objectId", "clientId"));
+            builder.hostIdentity(text(host, "header", true), text(host, "objectId", true),
+                    text(host, "clientId", true));
         }
         for (JsonNode ua : array(root, "userAssignedIdentities")) {
             object(ua, "a userAssignedIdentities entry", Set.of("clientId", "objectId", "resourceId"));

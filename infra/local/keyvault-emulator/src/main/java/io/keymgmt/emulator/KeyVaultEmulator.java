@@ -31,11 +31,13 @@ import com.sun.net.httpserver.HttpsServer;
 import io.keymgmt.emulator.http.Listeners;
 import io.keymgmt.emulator.identity.Directory;
 import io.keymgmt.emulator.identity.EntraIdEndpoint;
+import io.keymgmt.emulator.identity.IdentityHeaders;
 import io.keymgmt.emulator.identity.ManagedIdentityEndpoint;
 import io.keymgmt.emulator.identity.Principal;
 import io.keymgmt.emulator.identity.TokenIssuer;
 import io.keymgmt.emulator.tls.LocalCertificateAuthority;
 import io.keymgmt.emulator.vault.AccessPolicy;
+import io.keymgmt.emulator.vault.KeyPermission;
 import io.keymgmt.emulator.vault.Vault;
 import io.keymgmt.emulator.vault.VaultEndpoint;
 
@@ -97,7 +99,7 @@ public final class KeyVaultEmulator implements AutoCloseable {
 
         HttpServer miListener = bind("the managed identity endpoint", config.managedIdentityPort(),
                 port -> Listeners.http(port, workers));
-        miListener.createContext("/", new ManagedIdentityEndpoint(directory, tokens, identityHeader));
+        miListener.createContext("/", new ManagedIdentityEndpoint(directory, tokens, identityHeaders()));
         managedIdentityEndpoint = URI.create("http://127.0.0.1:" + miListener.getAddress().getPort()
                 + ManagedIdentityEndpoint.PATH);
 
@@ -112,6 +114,16 @@ public final class KeyVaultEmulator implements AutoCloseable {
             vaults.put(definition.name().toLowerCase(Locale.ROOT), vault);
         }
         listeners.forEach(HttpServer::start);
+    }
+
+    /** The emulator's own header selects the one systemAssignedIdentity, as before hosts had their own. */
+    private IdentityHeaders identityHeaders() {
+        IdentityHeaders headers = new IdentityHeaders()
+                .add(identityHeader, directory.systemAssignedIdentity().orElse(null));
+        for (EmulatorConfig.HostIdentity host : config.hostIdentities()) {
+            headers.add(host.identityHeader(), directory.findByClientId(host.clientId()).orElseThrow());
+        }
+        return headers;
     }
 
     private interface ListenerFactory<T extends HttpServer> {
@@ -141,12 +153,15 @@ public final class KeyVaultEmulator implements AutoCloseable {
         return authorityHost;
     }
 
-    /** {@code http://127.0.0.1:<port>/msi/token}: what IDENTITY_ENDPOINT is set to. */
+    /** {@code http://127.0.0.1:<port>/msi/token}: what IDENTITY_ENDPOINT is set to, for every host identity too. */
     public URI managedIdentityEndpoint() {
         return managedIdentityEndpoint;
     }
 
-    /** The X-IDENTITY-HEADER secret: what IDENTITY_HEADER is set to. */
+    /**
+     * The X-IDENTITY-HEADER secret that selects the system-assigned identity: what IDENTITY_HEADER is
+     * set to. A host identity's header is the one it was configured with.
+     */
     public String managedIdentityHeader() {
         return identityHeader;
     }
@@ -181,14 +196,16 @@ public final class KeyVaultEmulator implements AutoCloseable {
     /**
      * Replaces a principal's key permissions on a vault while the emulator runs, as an operator editing
      * the vault's access policy would; tests use it to show that an operation refused for a missing
-     * permission succeeds when repeated after the grant.
+     * permission succeeds when repeated after the grant. Works for every configured principal (service
+     * principals, the system-assigned, host and user-assigned identities); no permissions revoke all.
      */
     public void setPermissions(String vaultName, String clientId, String... permissions) {
-        Vault vault = vaults.get(vaultName);
-        if (vault == null) {
-            throw new IllegalArgumentException("no vault named " + vaultName + "; vaults: " + vaults.keySet());
+        Vault vault = vault(vaultName);
+        // A typo would otherwise grant nobody anything and the test would fail far from here.
+        if (directory.findByClientId(clientId).isEmpty()) {
+            throw new IllegalArgumentException("no principal with client id " + clientId + " is configured");
         }
-        vault.setPermissions(clientId, io.keymgmt.emulator.vault.KeyPermission.parse(java.util.List.of(permissions)));
+        vault.setPermissions(clientId, KeyPermission.parse(List.of(permissions)));
     }
 
     public Set<String> vaultNames() {
@@ -259,6 +276,7 @@ public final class KeyVaultEmulator implements AutoCloseable {
         Directory directory = new Directory();
         config.servicePrincipals().forEach(sp -> directory.addServicePrincipal(sp.clientId(), sp.objectId(), sp.secret()));
         config.systemAssignedIdentity().ifPresent(mi -> directory.addSystemAssignedIdentity(mi.objectId(), mi.clientId()));
+        config.hostIdentities().forEach(host -> directory.addHostIdentity(host.objectId(), host.clientId()));
         config.userAssignedIdentities().forEach(mi ->
                 directory.addUserAssignedIdentity(mi.clientId(), mi.objectId(), mi.resourceId()));
         return directory;

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -60,6 +63,105 @@ class EmulatorConfigTest {
         }
         assertFalse(config.toString().contains("s1") || config.servicePrincipals().toString().contains("s2"),
                 "secrets never appear in toString");
+        assertEquals(List.of(), config.hostIdentities(), "a configuration without hostIdentities has none");
+    }
+
+    @Test
+    void readsHostIdentitiesFromJsonAndServesEachWithItsHeader() throws Exception {
+        Path file = Files.writeString(dir.resolve("hosts.json"), """
+                {
+                  "tenantId": "tenant-1",
+                  "managedIdentity": {"header": "system-header"},
+                  "systemAssignedIdentity": {"objectId": "mi-oid", "clientId": "mi"},
+                  "hostIdentities": [{"header": "rotation-header", "objectId": "rotation-oid", "clientId": "rotation"},
+                                     {"clientId": "audit", "objectId": "audit-oid", "header": "audit-header"}],
+                  "vaults": [{"name": "kv-one", "accessPolicies": {"rotation": ["get"], "audit": ["list"]}}]
+                }
+                """);
+        EmulatorConfig config = EmulatorConfig.fromJson(file);
+        assertEquals(List.of("rotation", "audit"), config.hostIdentities().stream()
+                .map(EmulatorConfig.HostIdentity::clientId).toList());
+        assertEquals(List.of("rotation-oid", "audit-oid"), config.hostIdentities().stream()
+                .map(EmulatorConfig.HostIdentity::objectId).toList());
+        assertEquals(List.of("rotation-header", "audit-header"), config.hostIdentities().stream()
+                .map(EmulatorConfig.HostIdentity::identityHeader).toList());
+        assertEquals(Set.of(KeyPermission.LIST), config.vaults().get(0).accessPolicy().get("audit"));
+        assertFalse(config.toString().contains("-header"), "identity headers never appear in toString: " + config);
+        try (KeyVaultEmulator emulator = KeyVaultEmulator.start(config)) {
+            RestCalls rest = new RestCalls(emulator);
+            Map<String, String> expected = Map.of("system-header", "mi", "rotation-header", "rotation",
+                    "audit-header", "audit");
+            expected.forEach((header, clientId) -> {
+                RestCalls.Reply reply = rest.send(HttpRequest.newBuilder(URI.create(emulator.managedIdentityEndpoint()
+                        + "?resource=https://vault.azure.net&api-version=2019-08-01"))
+                        .header("X-IDENTITY-HEADER", header).GET().build());
+                assertEquals(200, reply.status(), reply.text());
+                assertEquals(clientId, reply.json().path("client_id").asText(), header);
+            });
+        }
+    }
+
+    @Test
+    void refusesHostIdentitiesThatCannotBeToldApart() {
+        Map<String, Supplier<EmulatorConfig>> mistakes = Map.ofEntries(
+                Map.entry("host identity app-b has the same identity header as host identity app-a; give each "
+                        + "Function App host its own IDENTITY_HEADER secret", () -> hosts()
+                        .hostIdentity("h-a", "oid-a", "app-a").hostIdentity("h-a", "oid-b", "app-b").build()),
+                Map.entry("host identity app-a has the same identity header as the managed identity header "
+                        + "(managedIdentity.header), which selects systemAssignedIdentity", () -> hosts()
+                        .managedIdentityHeader("h-a").hostIdentity("h-a", "oid-a", "app-a").build()),
+                Map.entry("client id APP-A is configured for more than one principal", () -> hosts()
+                        .hostIdentity("h-a", "oid-a", "app-a").hostIdentity("h-b", "oid-b", "APP-A").build()),
+                Map.entry("client id sp is configured for more than one principal", () -> hosts()
+                        .hostIdentity("h-a", "oid-a", "sp").build()),
+                Map.entry("client id mi is configured for more than one principal", () -> hosts()
+                        .systemAssignedIdentity("mi-oid", "mi").hostIdentity("h-a", "oid-a", "mi").build()),
+                Map.entry("object id OID-A is configured for more than one principal (client ids app-a and app-b)",
+                        () -> hosts().hostIdentity("h-a", "oid-a", "app-a").hostIdentity("h-b", "OID-A", "app-b")
+                                .build()),
+                Map.entry("object id sp-oid is configured for more than one principal (client ids sp and app-a)",
+                        () -> hosts().hostIdentity("h-a", "sp-oid", "app-a").build()),
+                Map.entry("host identity app-a identity header is missing", () -> hosts()
+                        .hostIdentity(" ", "oid-a", "app-a").build()),
+                Map.entry("host identity clientId is missing", () -> hosts().hostIdentity("h-a", "oid-a", null)
+                        .build()),
+                Map.entry("host identity app-a objectId is missing", () -> hosts().hostIdentity("h-a", "", "app-a")
+                        .build()),
+                Map.entry("access policy for client id app-c, which is no configured principal", () -> hosts()
+                        .hostIdentity("h-a", "oid-a", "app-a").accessPolicy("kv-x", "app-c", "get").build()));
+        mistakes.forEach((expected, build) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::get, expected);
+            assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+            assertFalse(e.getMessage().contains("h-a"), "a header secret must not be in a message: " + e.getMessage());
+        });
+    }
+
+    @Test
+    void refusesBadHostIdentitiesInJson() {
+        Map<String, String> mistakes = Map.of(
+                "host identity b has the same identity header as host identity a",
+                "[{\"header\": \"same\", \"objectId\": \"oa\", \"clientId\": \"a\"},"
+                        + " {\"header\": \"same\", \"objectId\": \"ob\", \"clientId\": \"b\"}]",
+                "client id sp is configured for more than one principal",
+                "[{\"header\": \"ha\", \"objectId\": \"oa\", \"clientId\": \"sp\"}]",
+                "a hostIdentities entry has an unknown field 'identityHeader'; allowed: clientId, header, objectId",
+                "[{\"identityHeader\": \"ha\", \"objectId\": \"oa\", \"clientId\": \"a\"}]",
+                "'header' is required",
+                "[{\"objectId\": \"oa\", \"clientId\": \"a\"}]",
+                "'hostIdentities' must be an array",
+                "{\"header\": \"ha\", \"objectId\": \"oa\", \"clientId\": \"a\"}");
+        mistakes.forEach((expected, hosts) -> {
+            String json = "{\"tenantId\": \"t\", \"servicePrincipals\": [{\"clientId\": \"sp\", \"objectId\": "
+                    + "\"sp-oid\", \"secret\": \"s\"}], \"hostIdentities\": " + hosts + ", \"vaults\": "
+                    + "[{\"name\": \"kv-x\"}]}";
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EmulatorConfigJson.parse(json, null), expected);
+            assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+        });
+    }
+
+    private static EmulatorConfig.Builder hosts() {
+        return EmulatorConfig.builder().tenantId("t").servicePrincipal("sp", "sp-oid", "s").vault("kv-x");
     }
 
     @Test

@@ -42,6 +42,15 @@ public final class Directory {
         return this;
     }
 
+    /**
+     * Adds a Function App host's system-assigned identity: one of several, each selected by its own
+     * identity header (see {@link IdentityHeaders}), unlike {@link #systemAssignedIdentity()}.
+     */
+    public Directory addHostIdentity(String objectId, String clientId) {
+        add(new Principal(Principal.Kind.SYSTEM_ASSIGNED_IDENTITY, clientId, objectId, null));
+        return this;
+    }
+
     public Directory addUserAssignedIdentity(String clientId, String objectId, String resourceId) {
         add(new Principal(Principal.Kind.USER_ASSIGNED_IDENTITY, clientId, objectId, resourceId));
         return this;
@@ -57,6 +66,7 @@ public final class Directory {
         return clientId == null ? Optional.empty() : Optional.ofNullable(byClientId.get(key(clientId)));
     }
 
+    /** The system-assigned identity the emulator's own managed identity header selects, if one is configured. */
     public Optional<Principal> systemAssignedIdentity() {
         return Optional.ofNullable(systemAssignedIdentity);
     }

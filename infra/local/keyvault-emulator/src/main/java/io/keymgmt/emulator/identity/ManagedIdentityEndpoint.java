@@ -1,8 +1,6 @@
 package io.keymgmt.emulator.identity;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +17,11 @@ import io.keymgmt.emulator.http.Exchanges;
  * point at on Azure Functions): {@code GET /msi/token?resource=..&api-version=2019-08-01} with the
  * {@code X-IDENTITY-HEADER} secret, and optionally one of {@code client_id}, {@code principal_id} or
  * {@code mi_res_id} to pick a user-assigned identity.
+ *
+ * <p>Several Function App hosts may share this endpoint, each with its own header secret: the secret
+ * says which host asks, and without a selector the token is for that host's system-assigned
+ * identity. A selector may name any user-assigned identity (the emulator does not model which host
+ * they are assigned to) or the host's own system-assigned identity, never another host's.
  */
 public final class ManagedIdentityEndpoint implements HttpHandler {
 
@@ -30,12 +33,12 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
 
     private final Directory directory;
     private final TokenIssuer tokens;
-    private final byte[] identityHeader;
+    private final IdentityHeaders identityHeaders;
 
-    public ManagedIdentityEndpoint(Directory directory, TokenIssuer tokens, String identityHeader) {
+    public ManagedIdentityEndpoint(Directory directory, TokenIssuer tokens, IdentityHeaders identityHeaders) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.identityHeader = identityHeader.getBytes(StandardCharsets.UTF_8);
+        this.identityHeaders = Objects.requireNonNull(identityHeaders, "identityHeaders");
     }
 
     @Override
@@ -65,11 +68,14 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
                         + "the IDENTITY_HEADER environment variable in it.");
                 return;
             }
-            if (!MessageDigest.isEqual(identityHeader, header.getBytes(StandardCharsets.UTF_8))) {
+            Optional<IdentityHeaders.Host> host = identityHeaders.match(header);
+            if (host.isEmpty()) {
                 sendError(exchange, 401, "unauthorized", "The X-IDENTITY-HEADER value is not this endpoint's secret. "
-                        + "Send the value of the IDENTITY_HEADER environment variable the emulator announced.");
+                        + "Send the value of the IDENTITY_HEADER environment variable the emulator announced, or the "
+                        + "header configured for the host identity.");
                 return;
             }
+            Optional<Principal> ownIdentity = host.get().systemAssignedIdentity();
             Map<String, String> query = Exchanges.queryParameters(exchange);
             String apiVersion = query.get("api-version");
             if (!API_VERSION.equals(apiVersion)) {
@@ -108,15 +114,23 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
                 identity = directory.findManagedIdentityByResourceId(resourceId);
                 asked = "mi_res_id '" + resourceId + "'";
             } else {
-                identity = directory.systemAssignedIdentity();
+                identity = ownIdentity;
                 asked = "the system-assigned identity";
             }
             if (identity.isEmpty()) {
                 sendError(exchange, 400, "invalid_request", "No managed identity found for " + asked + ". Configure it in "
-                        + "the emulator (systemAssignedIdentity or userAssignedIdentities), or ask for one that is.");
+                        + "the emulator (systemAssignedIdentity, hostIdentities or userAssignedIdentities), or ask for "
+                        + "one that is.");
                 return;
             }
             Principal principal = identity.get();
+            if (principal.kind() == Principal.Kind.SYSTEM_ASSIGNED_IDENTITY && !isSame(principal, ownIdentity)) {
+                // On Azure a host cannot get tokens for another app's system-assigned identity either.
+                sendError(exchange, 400, "invalid_request", "No managed identity found for " + asked + " on this host: "
+                        + "it is the system-assigned identity of another host. Send that host's X-IDENTITY-HEADER, or "
+                        + "ask without client_id, principal_id and mi_res_id for this host's own identity.");
+                return;
+            }
             TokenIssuer.AccessToken token = tokens.issue(principal, resource, TOKEN_LIFETIME);
             ObjectNode reply = Exchanges.JSON.createObjectNode();
             reply.put("access_token", token.value());
@@ -126,6 +140,10 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
             reply.put("client_id", principal.clientId());
             Exchanges.sendJson(exchange, 200, reply);
         }
+    }
+
+    private static boolean isSame(Principal principal, Optional<Principal> other) {
+        return other.isPresent() && other.get().clientId().equalsIgnoreCase(principal.clientId());
     }
 
     private static String nonBlank(String value) {
