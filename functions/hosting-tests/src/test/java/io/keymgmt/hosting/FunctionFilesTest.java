@@ -1,0 +1,97 @@
+package io.keymgmt.hosting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keymgmt.http.hosting.HttpFunction;
+import io.keymgmt.http.routes.FunctionApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The host.json and function.json files each packaging writes, as the Functions host will read them. */
+class FunctionFilesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParameterizedTest
+    @EnumSource(FunctionApp.class)
+    void javaWorkerFolderKeepsVaultPathsAndRoutesEveryMethodVaultClientsSend(FunctionApp app) throws IOException {
+        Path folder = Packaging.JAVA_WORKER.folder(app);
+        JsonNode host = read(folder.resolve("host.json"));
+        assertHostBasics(host);
+        assertTrue(host.path("customHandler").isMissingNode(), "the Java worker runs no custom handler");
+
+        JsonNode function = read(folder.resolve("QuarkusHttp/function.json"));
+        assertEquals("io.quarkus.azure.functions.resteasy.runtime.Function.run", function.get("entryPoint").asText());
+        Path jar = folder.resolve("QuarkusHttp").resolve(function.get("scriptFile").asText()).normalize();
+        assertTrue(Files.isRegularFile(jar), "the scriptFile " + jar + " is in the folder");
+        JsonNode trigger = function.get("bindings").get(0);
+        assertEquals("httpTrigger", trigger.get("type").asText());
+        assertEquals("{*path}", trigger.get("route").asText());
+        assertEquals("ANONYMOUS", trigger.get("authLevel").asText().toUpperCase(Locale.ROOT));
+        assertEquals("binary", trigger.get("dataType").asText());
+        assertTrue(upper(trigger.get("methods")).containsAll(List.of("GET", "POST", "PUT", "DELETE")),
+                trigger.get("methods").toString());
+        assertTrue(!upper(trigger.get("methods")).contains("LIST"), "Azure routes no LIST verb");
+        assertEquals(1, functionFolders(folder).size(), "one HTTP function: " + functionFolders(folder));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionApp.class)
+    void customHandlerFolderProxiesTheAppsOwnMethodsToItsExecutable(FunctionApp app) throws IOException {
+        Path folder = Packaging.CUSTOM_HANDLER.folder(app);
+        JsonNode host = read(folder.resolve("host.json"));
+        assertHostBasics(host);
+        JsonNode handler = host.get("customHandler");
+        assertTrue(handler.get("enableProxyingHttpRequest").asBoolean(), "every function is HTTP-only");
+        Path executable = folder.resolve(handler.at("/description/defaultExecutablePath").asText());
+        assertTrue(Files.isExecutable(executable), executable + " is executable");
+
+        JsonNode function = read(folder.resolve(HttpFunction.NAME).resolve("function.json"));
+        JsonNode trigger = function.get("bindings").get(0);
+        assertEquals("httpTrigger", trigger.get("type").asText());
+        assertEquals("{*path}", trigger.get("route").asText());
+        assertEquals("anonymous", trigger.get("authLevel").asText());
+        List<String> expected = new ArrayList<>(List.of("GET"));
+        switch (app) {
+            case PROVIDER_CONFIGURATION, KEY_DISTRIBUTION -> expected.addAll(List.of("POST", "PUT"));
+            case DELETION -> expected.add("DELETE");
+            case ROTATION -> { }
+        }
+        assertEquals(expected, upper(trigger.get("methods")));
+        assertEquals("http", function.get("bindings").get(1).get("type").asText());
+        assertEquals(List.of(HttpFunction.NAME), functionFolders(folder));
+    }
+
+    private static void assertHostBasics(JsonNode host) {
+        assertEquals("2.0", host.get("version").asText());
+        assertEquals("", host.at("/extensions/http/routePrefix").asText("absent"), "Vault's /v1/... paths are kept");
+        assertEquals("Microsoft.Azure.Functions.ExtensionBundle", host.at("/extensionBundle/id").asText());
+        assertEquals("[4.*, 5.0.0)", host.at("/extensionBundle/version").asText());
+    }
+
+    private static List<String> functionFolders(Path folder) throws IOException {
+        try (var entries = Files.list(folder)) {
+            return entries.filter(p -> Files.isRegularFile(p.resolve("function.json")))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static List<String> upper(JsonNode methods) {
+        List<String> list = new ArrayList<>();
+        methods.forEach(m -> list.add(m.asText().toUpperCase(Locale.ROOT)));
+        return list;
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+}
