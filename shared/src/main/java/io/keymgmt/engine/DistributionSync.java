@@ -64,6 +64,17 @@ final class DistributionSync {
         try {
             Stored<KmsProvider> provider = providers.find(providerName).orElseThrow(() -> KeyManagementException
                     .conflict("KMS provider \"" + providerName + "\" no longer exists"));
+            if (current.value().state() == DistributionState.DISTRIBUTING
+                    && !providers.memberKeys(providerName).contains(key.name())) {
+                // A crash between recording the distribution and its membership: Azure is touched only
+                // once the provider counts the key, or the provider could be deleted with it in its vault.
+                try {
+                    provider = providers.addMember(provider.value(), provider.etag(), key.name());
+                } catch (ConcurrentUpdateException e) {
+                    throw KeyManagementException.conflict("KMS provider \"" + providerName + "\" is being changed by"
+                            + " other requests; retry");
+                }
+            }
             TargetVault vault = vaults.open(provider.value());
             if (current.value().azureVersions().isEmpty()) {
                 // Nothing imported yet: versions go in with their final enabled flag, so there is
@@ -77,7 +88,24 @@ final class DistributionSync {
                         ? Optional.of(keyExchangeKey(provider, vault))
                         : Optional.empty();
                 for (int number : missing) {
-                    current = importVersion(key, current, vault, kek, number);
+                    for (int name = 1; ; name++) {
+                        try {
+                            current = importVersion(key, current, vault, kek, number);
+                            break;
+                        } catch (KeyVaultException e) {
+                            // A name still held by a soft-deleted key (a redistribution within the same
+                            // second as a removal) can only be avoided with a new name, and only before
+                            // the first import. Renamed here, so a failure is recorded on top of it.
+                            Distribution d = current.value();
+                            boolean renameable = e.reason() == KeyVaultException.Reason.CONFLICT
+                                    && d.azureVersions().isEmpty();
+                            if (!renameable || name >= MAX_NAME_ATTEMPTS) {
+                                throw e;
+                            }
+                            current = record(d.withAzureKeyName(Names.azureKeyName(key.name(),
+                                    nextTimestamp(d.azureKeyName())), now()), current.etag());
+                        }
+                    }
                 }
             }
             applyEnabledFlags(key, current.value(), vault);
@@ -99,25 +127,14 @@ final class DistributionSync {
         Distribution d = current.value();
         List<String> operations = d.purposes().stream().map(KeyPurpose::azureKeyOperation).toList();
         boolean enabled = key.isEnabled(number);
-        ImportedKeyVersion imported = null;
-        for (int attempt = 1; imported == null; attempt++) {
-            Map<String, String> tags = tags(key.name(), d.azureKeyName(), number);
-            try (SecretBytes pkcs8 = material.unseal(version)) {
-                if (kek.isPresent()) {
-                    KeyTransferBlob blob = KeyTransferBlob.wrap(kek.get(), pkcs8, GENERATOR);
-                    imported = vault.importHsm(d.azureKeyName(), blob, operations, enabled, tags);
-                } else {
-                    imported = vault.importSoftware(d.azureKeyName(), pkcs8, operations, enabled, tags);
-                }
-            } catch (KeyVaultException e) {
-                // A name still held by a soft-deleted key (a redistribution within the same second
-                // as a removal) can only be avoided with a new name, and only before the first import.
-                boolean renameable = e.reason() == KeyVaultException.Reason.CONFLICT && d.azureVersions().isEmpty();
-                if (!renameable || attempt >= MAX_NAME_ATTEMPTS) {
-                    throw e;
-                }
-                d = d.withAzureKeyName(Names.azureKeyName(key.name(), nextTimestamp(d.azureKeyName())), now());
-                current = record(d, current.etag());
+        Map<String, String> tags = tags(key.name(), d.azureKeyName(), number);
+        ImportedKeyVersion imported;
+        try (SecretBytes pkcs8 = material.unseal(version)) {
+            if (kek.isPresent()) {
+                KeyTransferBlob blob = KeyTransferBlob.wrap(kek.get(), pkcs8, GENERATOR);
+                imported = vault.importHsm(d.azureKeyName(), blob, operations, enabled, tags);
+            } else {
+                imported = vault.importSoftware(d.azureKeyName(), pkcs8, operations, enabled, tags);
             }
         }
         requireSameKey(version, imported, d);

@@ -143,13 +143,18 @@ public final class Distributions {
         if (removing.value().state() != DistributionState.REMOVING) {
             removing = record(removing.value().withState(DistributionState.REMOVING, now()), removing.etag());
         }
-        Stored<KmsProvider> provider = requireProvider(providerName);
-        try {
-            vaults.open(provider.value()).delete(removing.value().azureKeyName());
-        } catch (KeyVaultException e) {
-            KeyManagementException explained = AzureFaults.explain(providerName, e);
-            sync.recordError(removing, explained.getMessage());
-            throw explained;
+        // A provider is deleted only once it holds no keys, and a key joins it before Azure is touched:
+        // a distribution outliving its provider (a crash between the two records) has nothing to delete
+        // in a vault, and refusing to forget it would keep its key from ever being deleted.
+        Optional<Stored<KmsProvider>> provider = providers.find(providerName);
+        if (provider.isPresent()) {
+            try {
+                vaults.open(provider.get().value()).delete(removing.value().azureKeyName());
+            } catch (KeyVaultException e) {
+                KeyManagementException explained = AzureFaults.explain(providerName, e);
+                sync.recordError(removing, explained.getMessage());
+                throw explained;
+            }
         }
         providers.removeMember(providerName, keyName);
         try {
