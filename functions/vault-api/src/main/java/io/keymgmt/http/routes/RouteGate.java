@@ -1,6 +1,8 @@
 package io.keymgmt.http.routes;
 
 import io.keymgmt.http.config.KeymgmtConfig;
+import io.keymgmt.http.help.ApiVersion;
+import io.keymgmt.http.help.PathHelp;
 import io.keymgmt.http.vault.VaultResponses;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,13 +14,15 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Decides, before any resource is matched, what a request to the API is: a route this process serves
  * (passed on, with the mount path replaced by the resources' own {@code /v1/keymgmt}), a route of
  * another function app (404, naming the app that serves it), a verb the path does not take (405),
- * or no route at all (404). The answers are Vault's.
+ * a help request (answered here: a resource would take {@code ?help=1} for a read), or no route at
+ * all (404). The answers are Vault's.
  */
 @ApplicationScoped
 @Startup
@@ -28,22 +32,50 @@ public class RouteGate {
     public static final String RESOURCE_ROOT = "/v1/keymgmt";
     /** Vault's system paths this product serves, outside any mount. */
     public static final String HEALTH = "/v1/sys/health";
+    /** Vault's OpenAPI document of the mounts, here of this process's routes (authenticated). */
+    public static final String OPENAPI = "/v1/sys/internal/specs/openapi";
+    private static final Set<String> SYSTEM_PATHS = Set.of(HEALTH, OPENAPI);
 
     private final ServedApps served;
     private final String mountPrefix;
+    private final PathHelp help;
 
     @Inject
     public RouteGate(ServedApps served, KeymgmtConfig config) {
         this.served = served;
         this.mountPrefix = "/v1/" + MountPath.check(config.api().mountPath()) + "/";
+        this.help = new PathHelp(served.apps(), served.describe(), ApiVersion.current());
+    }
+
+    /**
+     * What the gate does with one request: answer it, or let it through to the resources, possibly at
+     * another URI.
+     *
+     * @param forward the URI to hand on when it is not the request's own; empty also with an answer
+     */
+    public record Decision(Optional<Response> answer, Optional<URI> forward) {
+
+        static Decision pass() {
+            return new Decision(Optional.empty(), Optional.empty());
+        }
+
+        static Decision answer(Response response) {
+            return new Decision(Optional.of(response), Optional.empty());
+        }
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION + 100)
     public Optional<Response> route(ContainerRequestContext request) {
-        URI uri = request.getUriInfo().getRequestUri();
+        Decision decision = decide(request.getMethod(), request.getUriInfo().getRequestUri());
+        decision.forward().ifPresent(request::setRequestUri);
+        return decision.answer();
+    }
+
+    /** The gate's decision for a method on a request URI, apart from any server, so it can be tested alone. */
+    public Decision decide(String method, URI uri) {
         String path = uri.getRawPath();
-        if (path.equals(HEALTH)) {
-            return Optional.empty();
+        if (SYSTEM_PATHS.contains(path)) {
+            return Decision.pass();
         }
         String below;
         if (path.startsWith(mountPrefix)) {
@@ -52,33 +84,43 @@ public class RouteGate {
             below = "";
         } else {
             String route = path.startsWith("/v1/") ? path.substring(4) : path;
-            return Optional.of(VaultResponses.errors(404, List.of("no handler for route \"" + route
+            return Decision.answer(VaultResponses.errors(404, List.of("no handler for route \"" + route
                     + "\". route entry not found.")));
         }
         List<String> segments = segments(below);
-        Optional<Verb> verb = Verb.of(request.getMethod(), "true".equalsIgnoreCase(
-                request.getUriInfo().getQueryParameters().getFirst("list")));
+        Query query = Query.parse(uri.getRawQuery());
+        if (PathHelp.requested(method, query.get("help").orElse(null))) {
+            return Decision.answer(help.answer(segments, decode(below)));
+        }
+        boolean list;
+        try {
+            list = query.flag("list");
+        } catch (IllegalArgumentException e) {
+            return Decision.answer(VaultResponses.errors(400, List.of(e.getMessage())));
+        }
+        Optional<Verb> verb = Verb.of(method, list);
         List<Route> matching = Routes.matching(segments);
         if (matching.isEmpty()) {
-            return Optional.of(VaultResponses.errors(404, List.of("unsupported path")));
+            return Decision.answer(VaultResponses.errors(404, List.of("unsupported path")));
         }
         Optional<Route> route = verb.flatMap(v -> matching.stream().filter(r -> r.verb() == v).findFirst());
         if (route.isEmpty()) {
             boolean onlyLists = matching.stream().allMatch(r -> r.verb() == Verb.LIST);
-            return Optional.of(VaultResponses.errors(405, List.of(onlyLists && verb.equals(Optional.of(Verb.READ))
+            return Decision.answer(VaultResponses.errors(405, List.of(onlyLists && verb.equals(Optional.of(Verb.READ))
                     ? "unsupported operation: this path only lists; use LIST or GET with ?list=true"
                     : "unsupported operation")));
         }
         if (!served.serves(route.get().app())) {
-            return Optional.of(VaultResponses.errors(404, List.of("unsupported path: " + served.describe()
-                    + " does not serve " + request.getMethod() + " " + String.join("/", segments) + "; the "
+            return Decision.answer(VaultResponses.errors(404, List.of("unsupported path: " + served.describe()
+                    + " does not serve " + method + " " + String.join("/", segments) + "; the "
                     + route.get().app().appName() + " function app does")));
         }
         String canonical = RESOURCE_ROOT + (segments.isEmpty() ? "" : "/" + String.join("/", segments));
-        if (!canonical.equals(path)) {
-            request.setRequestUri(URI.create(canonical + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+        if (canonical.equals(path)) {
+            return Decision.pass();
         }
-        return Optional.empty();
+        return new Decision(Optional.empty(),
+                Optional.of(URI.create(canonical + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))));
     }
 
     /** The path below the mount in segments; one trailing slash (the vault CLI's list adds it) is dropped. */
@@ -91,5 +133,14 @@ public class RouteGate {
             }
         }
         return segments;
+    }
+
+    /** A path as the caller meant it (percent-escapes decoded), for messages. */
+    private static String decode(String rawPath) {
+        try {
+            return new URI("/" + rawPath).getPath().substring(1);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return rawPath;
+        }
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.keymgmt.http.sys.HealthResource;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -41,8 +40,8 @@ class RoutesMatchResourcesTest {
     void everyRouteIsImplementedByItsAppInEveryFormAndNothingElseIs() throws Exception {
         Set<Served> implemented = new TreeSet<>();
         for (Class<?> resource : resourceClasses()) {
-            if (resource == HealthResource.class) {
-                continue;
+            if (resource.getAnnotation(Path.class).value().startsWith("/v1/sys/")) {
+                continue; // Vault's system paths (health, the OpenAPI document) are every app's
             }
             IfBuildProperty included = resource.getAnnotation(IfBuildProperty.class);
             assertTrue(included != null && included.stringValue().equals("true"), resource
