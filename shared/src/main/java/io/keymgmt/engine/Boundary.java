@@ -34,7 +34,7 @@ final class Boundary {
                     + "cannot read: " + e.getMessage(), null, e);
         } catch (StoreException e) {
             throw new KeyManagementException(Fault.STORAGE_UNAVAILABLE, "Table Storage is unavailable: "
-                    + e.getMessage() + ". Retry later: repeating the request picks up where this one stopped.", null, e);
+                    + e.getMessage() + "; retry later.", null, e);
         } catch (SealingException e) {
             throw new KeyManagementException(Fault.SEALING_FAILED, "the sealing key could not be used: "
                     + e.getMessage(), null, e);

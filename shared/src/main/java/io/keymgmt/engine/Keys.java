@@ -37,8 +37,6 @@ public final class Keys {
     }
 
     private static final int MAX_ATTEMPTS = 5;
-    /** An ETag in Table Storage's form that no record has, so a condition on it never holds. */
-    private static final String NO_HEADER_ETAG = "W/\"datetime'1970-01-01T00%3A00%3A00.0000000Z'\"";
 
     private final KeyStore store;
     private final KeyMaterial material;
@@ -145,25 +143,22 @@ public final class Keys {
         Names.requireKeyName(name);
         for (int attempt = 1; ; attempt++) {
             Optional<Stored<ManagedKey>> current = store.find(name);
-            String etag;
             if (current.isEmpty()) {
-                // A deletion interrupted half-way hides the key but leaves its sealed versions; the
-                // store finishes it whatever ETag it is given. One that matches no header makes the
-                // delete fail its condition on a key created since our read.
-                etag = NO_HEADER_ETAG;
-            } else {
-                if (!current.get().value().deletionAllowed()) {
-                    throw KeyManagementException.invalid("deletion is not allowed for key \"" + name
-                            + "\": set deletion_allowed=true first");
-                }
-                List<String> providers = providerNames(name);
-                if (!providers.isEmpty()) {
-                    throw KeyManagementException.invalid("key \"" + name + "\" is still distributed to "
-                            + String.join(", ", providers) + ": remove it from each with DELETE kms/<provider>/key/"
-                            + name + " first");
-                }
-                etag = current.get().etag();
+                // A deletion interrupted half-way hides the key but leaves its sealed versions.
+                store.finishInterruptedDeletion(name);
+                return;
             }
+            if (!current.get().value().deletionAllowed()) {
+                throw KeyManagementException.invalid("deletion is not allowed for key \"" + name
+                        + "\": set deletion_allowed=true first");
+            }
+            List<String> providers = providerNames(name);
+            if (!providers.isEmpty()) {
+                throw KeyManagementException.invalid("key \"" + name + "\" is still distributed to "
+                        + String.join(", ", providers) + ": remove it from each with DELETE kms/<provider>/key/"
+                        + name + " first");
+            }
+            String etag = current.get().etag();
             try {
                 store.delete(name, etag);
                 return;

@@ -143,7 +143,9 @@ final class AzureTargetVault implements TargetVault {
                     new RSAPublicKeySpec(new BigInteger(1, jwk.getN()), new BigInteger(1, jwk.getE())));
             return KeyExchangeKey.of(kek.getId(), publicKey);
         } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("Key Vault returned an unusable RSA public key for " + kek.getId(), e);
+            // Azure answered, but with nothing a KEK can be: its failure (502), not ours.
+            throw new KeyVaultException(KeyVaultException.Reason.UNAVAILABLE, url.toString(), "get",
+                    "Key Vault returned an unusable RSA public key for " + kek.getId(), null, null, e);
         }
     }
 

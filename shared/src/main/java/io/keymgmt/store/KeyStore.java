@@ -50,6 +50,12 @@ public interface KeyStore {
      */
     void delete(String name, String etag);
 
+    /**
+     * Finishes a deletion that was interrupted after it hid the key (the versions may still be there).
+     * Does nothing when there is none: a key that exists, or one created since, is left alone.
+     */
+    void finishInterruptedDeletion(String name);
+
     List<Stored<Distribution>> distributions(String keyName);
 
     Optional<Stored<Distribution>> distribution(String keyName, String providerName);

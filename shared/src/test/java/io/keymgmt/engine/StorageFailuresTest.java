@@ -55,7 +55,7 @@ class StorageFailuresTest {
             assertEquals(Fault.STORAGE_UNAVAILABLE, e.fault());
             assertEquals(503, e.fault().httpStatus());
             assertTrue(e.getMessage().startsWith("Table Storage is unavailable: reading key k: Table Storage could not"
-                    + " be reached (ConnectException: Connection refused). Retry later"), e.getMessage());
+                    + " be reached (ConnectException: Connection refused); retry later."), e.getMessage());
             assertInstanceOf(StoreException.class, e.getCause());
             return null;
         });

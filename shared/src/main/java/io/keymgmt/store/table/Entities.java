@@ -46,6 +46,19 @@ final class Entities {
         }
     }
 
+    /**
+     * Decodes a record into a domain value; a value the domain refuses (an unknown type name, a broken
+     * rule, a malformed list) means the record is not one this engine wrote.
+     */
+    static <T> T decoded(TableEntity e, java.util.function.Supplier<T> decode) {
+        try {
+            return decode.get();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException refused) {
+            throw new UnreadableRecordException("entity " + e.getPartitionKey() + "/" + e.getRowKey()
+                    + " cannot be read: " + refused.getMessage());
+        }
+    }
+
     static String string(TableEntity e, String name) {
         Object v = e.getProperty(name);
         if (v == null) {

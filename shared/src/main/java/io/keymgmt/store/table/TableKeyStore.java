@@ -156,6 +156,11 @@ public final class TableKeyStore implements KeyStore {
         finishDeletion(bool(header.get(), DELETING) ? header.get() : markDeleting(name, etag));
     }
 
+    @Override
+    public void finishInterruptedDeletion(String name) {
+        findHeader(name).filter(h -> bool(h, DELETING)).ifPresent(this::finishDeletion);
+    }
+
     /**
      * The first step of a deletion: refuses a distributed key, then marks the header as deleting
      * under {@code etag}, which hides the key. Package-private so that tests can stop a deletion here.
@@ -311,7 +316,7 @@ public final class TableKeyStore implements KeyStore {
     }
 
     private static Stored<ManagedKey> readKey(TableEntity e) {
-        return new Stored<>(asStoredKey(e), e.getETag());
+        return new Stored<>(Entities.decoded(e, () -> asStoredKey(e)), e.getETag());
     }
 
     /** The key a header holds: what was written, with times cut to the stored precision. */
@@ -330,8 +335,8 @@ public final class TableKeyStore implements KeyStore {
     }
 
     private static KeyVersion readVersion(TableEntity e) {
-        return new KeyVersion(e.getPartitionKey(), integer(e, "Number"), instant(e, "CreatedAt"),
-                string(e, "PublicKeyPem"), SealedBlob.parse(bytes(e, "PrivateKey")));
+        return Entities.decoded(e, () -> new KeyVersion(e.getPartitionKey(), integer(e, "Number"), instant(e, "CreatedAt"),
+                string(e, "PublicKeyPem"), SealedBlob.parse(bytes(e, "PrivateKey"))));
     }
 
     private static TableEntity writeDistribution(Distribution d) {
@@ -351,7 +356,7 @@ public final class TableKeyStore implements KeyStore {
     }
 
     private static Stored<Distribution> readDistribution(TableEntity e) {
-        return new Stored<>(asStoredDistribution(e), e.getETag());
+        return new Stored<>(Entities.decoded(e, () -> asStoredDistribution(e)), e.getETag());
     }
 
     /** The distribution a row holds: what was written, with times cut to the stored precision. */

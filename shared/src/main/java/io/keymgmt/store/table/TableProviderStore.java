@@ -156,7 +156,7 @@ public final class TableProviderStore implements ProviderStore {
     }
 
     private static Stored<KmsProvider> read(TableEntity e) {
-        return new Stored<>(asStored(e), e.getETag());
+        return new Stored<>(Entities.decoded(e, () -> asStored(e)), e.getETag());
     }
 
     /** The provider an entity holds: what was written, with times cut to the stored precision. */

@@ -28,7 +28,7 @@ public final class InMemoryKeyStore implements KeyStore {
     /** The port's methods, for counting and fault injection. */
     public enum Call {
         FIND, LIST_NAMES, CREATE, UPDATE, ADD_VERSION, VERSIONS, VERSION, DELETE, DISTRIBUTIONS, DISTRIBUTION,
-        ADD_DISTRIBUTION, UPDATE_DISTRIBUTION, DELETE_DISTRIBUTION
+        ADD_DISTRIBUTION, UPDATE_DISTRIBUTION, DELETE_DISTRIBUTION, FINISH_INTERRUPTED_DELETION
     }
 
     /** One key's partition: header, versions, distributions. */
@@ -183,6 +183,15 @@ public final class InMemoryKeyStore implements KeyStore {
             }
         }
         finishDeletion(name, p);
+    }
+
+    @Override
+    public synchronized void finishInterruptedDeletion(String name) {
+        calls.enter(Call.FINISH_INTERRUPTED_DELETION);
+        Partition p = partitions.get(name);
+        if (p != null && p.header != null && p.deleting) {
+            finishDeletion(name, p);
+        }
     }
 
     @Override

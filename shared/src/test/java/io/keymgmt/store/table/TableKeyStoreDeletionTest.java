@@ -183,6 +183,32 @@ class TableKeyStoreDeletionTest {
     }
 
     @Test
+    void aRecordTheDomainRefusesIsUnreadableNotABug() {
+        keyWithVersions("odd", 1);
+        raw.updateEntity(new com.azure.data.tables.models.TableEntity("odd", "key").addProperty("Type", "no-such-type"),
+                com.azure.data.tables.models.TableEntityUpdateMode.MERGE);
+
+        io.keymgmt.store.UnreadableRecordException e = assertThrows(io.keymgmt.store.UnreadableRecordException.class,
+                () -> store.find("odd"));
+        assertTrue(e.getMessage().contains("odd/key cannot be read"), e.getMessage());
+    }
+
+    @Test
+    void finishingAnInterruptedDeletionRemovesWhatItLeftAndTouchesNothingElse() {
+        Stored<ManagedKey> stopped = keyWithVersions("stopped", 3);
+        keyWithVersions("alive", 2);
+        store.markDeleting("stopped", stopped.etag());
+
+        store.finishInterruptedDeletion("stopped");
+        store.finishInterruptedDeletion("alive");
+        store.finishInterruptedDeletion("never-existed");
+
+        assertEquals(List.of(), rowsOf("stopped"));
+        assertEquals(3, rowsOf("alive").size(), "a key that exists is not a deletion to finish");
+        assertEquals(List.of("alive"), store.listNames());
+    }
+
+    @Test
     void deleteFinishesAStoppedDeletionWhateverEtagItIsGiven() {
         Stored<ManagedKey> old = keyWithVersions("resume", 2);
         store.markDeleting("resume", old.etag());
