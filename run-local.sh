@@ -3,8 +3,10 @@
 # from npm) and this project's Key Vault emulator with two demo vaults. Like `vault server -dev`:
 # everything is in memory, a root token is printed, Ctrl-C stops it all.
 #
-#   KEYMGMT_PORT            API port (default 8200)
-#   KEYMGMT_DEV_ROOT_TOKEN  fixes the API token (default: a new random one per start)
+#   KEYMGMT_PORT                     API port (default 8200)
+#   KEYMGMT_DEV_ROOT_TOKEN           fixes the API token (default: a new random one per start)
+#   KEYMGMT_ROTATION_SCHEDULE        when the rotation timer fires, NCRONTAB (default: every minute)
+#   KEYMGMT_ROTATION_MINIMUM_PERIOD  the shortest auto_rotate_period a key may have (default 1h)
 #
 # Once ready it writes .local/stack.json with every address, token and certificate a script needs.
 set -euo pipefail
@@ -83,21 +85,26 @@ if [ ! -f "$SERVER_JAR" ] || [ ! -f "$EMULATOR_JAR" ] || [ -n "$newest_source" ]
   fi
 fi
 
-if [ ! -x "$AZURITE_DIR/node_modules/.bin/azurite-table" ]; then
+if [ ! -x "$AZURITE_DIR/node_modules/.bin/azurite" ]; then
   echo "Installing Azurite from npm (pinned by $AZURITE_DIR/package-lock.json)..."
   (cd "$AZURITE_DIR" && npm ci --no-audit --no-fund --ignore-scripts > "$LOGS/npm.log" 2>&1) \
     || die "npm ci failed; see $LOGS/npm.log"
 fi
 
 AZURITE_PORT=$(free_port)
-"$AZURITE_DIR/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" \
+QUEUE_PORT=$(free_port)
+BLOB_PORT=$(free_port)
+# Tables hold the keys and providers; the queue carries rotation work from the timer to the worker.
+"$AZURITE_DIR/node_modules/.bin/azurite" --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" \
+  --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" \
   --inMemoryPersistence --disableTelemetry --skipApiVersionCheck > "$LOGS/azurite.log" 2>&1 &
 started $!
-for _ in $(seq 1 300); do port_open "$AZURITE_PORT" && break; sleep 0.2; done
-port_open "$AZURITE_PORT" || die "Azurite did not start; see $LOGS/azurite.log"
+for _ in $(seq 1 300); do port_open "$AZURITE_PORT" && port_open "$QUEUE_PORT" && break; sleep 0.2; done
+port_open "$QUEUE_PORT" || die "Azurite did not start; see $LOGS/azurite.log"
 AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 TABLE_ENDPOINT="http://127.0.0.1:$AZURITE_PORT/devstoreaccount1"
-STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;TableEndpoint=$TABLE_ENDPOINT;"
+QUEUE_ENDPOINT="http://127.0.0.1:$QUEUE_PORT/devstoreaccount1"
+STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;TableEndpoint=$TABLE_ENDPOINT;QueueEndpoint=$QUEUE_ENDPOINT;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;"
 
 SP_SECRET=$(random_secret)
 MI_HEADER=$(random_secret)
@@ -147,6 +154,8 @@ KEYMGMT_STORAGE_CONNECTION_STRING="$STORAGE" \
 KEYMGMT_SEAL_MODE=local-file \
 KEYMGMT_SEAL_LOCAL_KEY_FILE="$STATE/seal.key" \
 KEYMGMT_KEYVAULT_PACING_LIMIT=0 \
+KEYMGMT_ROTATION_LOCAL_RUNTIME=true \
+KEYMGMT_ROTATION_SCHEDULE="${KEYMGMT_ROTATION_SCHEDULE:-0 * * * * *}" \
 IDENTITY_ENDPOINT="$(json_get "$READY" managedIdentityEndpoint)" \
 IDENTITY_HEADER="$(json_get "$READY" managedIdentityHeader)" \
 QUARKUS_HTTP_PORT="$PORT" \
@@ -178,7 +187,8 @@ const stack = {
     managed_identity: { client_id: "$MI_CLIENT_ID", object_id: "$MI_OBJECT_ID" },
     service_principal: { client_id: "$SP_CLIENT_ID", client_secret: "$SP_SECRET", authority_host: ready.authorityHost }
   },
-  azurite: { table_endpoint: "$TABLE_ENDPOINT", connection_string: "$STORAGE" },
+  azurite: { table_endpoint: "$TABLE_ENDPOINT", queue_endpoint: "$QUEUE_ENDPOINT", connection_string: "$STORAGE" },
+  rotation: { queue: "keymgmt-rotation", poison_queue: "keymgmt-rotation-poison", schedule: "${KEYMGMT_ROTATION_SCHEDULE:-0 * * * * *}" },
   logs: "$LOGS"
 };
 const tmp = process.argv[2] + ".tmp";

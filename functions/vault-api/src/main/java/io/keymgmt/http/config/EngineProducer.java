@@ -38,12 +38,23 @@ import java.util.Map;
 @ApplicationScoped
 public class EngineProducer {
 
+    /** One HTTP client for every Azure call of the process: Key Vault, Entra ID, managed identity, storage. */
+    @Produces
+    @Singleton
+    HttpClient azureHttpClient(KeymgmtConfig config) {
+        try {
+            return AzureHttpClients.create(config.azure().trustCertificates());
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException("keymgmt.azure.trust-certificates (KEYMGMT_AZURE_TRUST_CERTIFICATES): "
+                    + e.getMessage());
+        }
+    }
+
     @Produces
     @Singleton
     @Startup
-    KeyManagementEngine engine(KeymgmtConfig config) {
+    KeyManagementEngine engine(KeymgmtConfig config, HttpClient http) {
         KeymgmtConfig.Azure azure = config.azure();
-        HttpClient http = AzureHttpClients.create(azure.trustCertificates());
         AzureEnvironments environments = environments(azure);
         CredentialResolver credentials = new CredentialResolver(System.getenv(), precedence(azure.credentialPrecedence()),
                 environments, new TokenCredentialFactory(http));

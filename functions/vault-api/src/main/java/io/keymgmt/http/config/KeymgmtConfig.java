@@ -25,12 +25,20 @@ public interface KeymgmtConfig {
 
     KeyVault keyvault();
 
+    Rotation rotation();
+
     /**
      * Which function apps a build serves, by id ({@code keymgmt.app.deletion=true}). Read at build time,
      * where it decides which resources are built in (see FunctionApp); mapped here only so that the
      * settings are known.
      */
     Map<String, Boolean> app();
+
+    /**
+     * Build time: {@code custom-handler} in the custom-handler builds, which then serve the host's
+     * invocations of timer and queue functions at /&lt;FunctionName&gt;. Absent elsewhere.
+     */
+    Optional<String> hosting();
 
     interface Api {
         /** token: require {@link #token()} (Vault's X-Vault-Token); platform: the Functions host authenticates. */
@@ -56,6 +64,9 @@ public interface KeymgmtConfig {
         Optional<String> connectionString();
 
         Optional<String> endpoint();
+
+        /** The queue service (rotation work) reached with the managed identity, when there is no connection string. */
+        Optional<String> queueEndpoint();
 
         @WithDefault("keymgmt")
         String tablePrefix();
@@ -105,6 +116,27 @@ public interface KeymgmtConfig {
 
         /** Or an explicit URL per vault name. */
         Map<String, String> vaults();
+    }
+
+    interface Rotation {
+        /** The shortest auto_rotate_period a key may have; shorter ones are refused with a 400. */
+        @WithDefault("1h")
+        Duration minimumPeriod();
+
+        /**
+         * When the rotation timer fires, as an NCRONTAB expression (six fields, seconds first). On Azure the
+         * Functions host reads it from the KEYMGMT_ROTATION_SCHEDULE app setting; locally the runtime reads it here.
+         */
+        @WithDefault("0 * * * * *")
+        String schedule();
+
+        /** Run the timer and the queue worker in this process (the local stack; never on Azure, where the host does). */
+        @WithDefault("false")
+        boolean localRuntime();
+
+        /** At most this much work is queued per timer firing; the rest waits for the next one. */
+        @WithDefault("1000")
+        int planLimit();
     }
 
     interface KeyVault {

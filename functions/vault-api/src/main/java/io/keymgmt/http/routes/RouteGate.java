@@ -4,6 +4,7 @@ import io.keymgmt.http.config.KeymgmtConfig;
 import io.keymgmt.http.help.ApiVersion;
 import io.keymgmt.http.help.PathHelp;
 import io.keymgmt.http.vault.VaultResponses;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,12 +40,26 @@ public class RouteGate {
     private final ServedApps served;
     private final String mountPrefix;
     private final PathHelp help;
+    private final Set<String> hostInvoked;
 
     @Inject
-    public RouteGate(ServedApps served, KeymgmtConfig config) {
+    public RouteGate(ServedApps served, KeymgmtConfig config, @All List<HostInvokedFunctions> invoked) {
         this.served = served;
         this.mountPrefix = "/v1/" + MountPath.check(config.api().mountPath()) + "/";
         this.help = new PathHelp(served.apps(), served.describe(), ApiVersion.current());
+        Set<String> paths = new java.util.HashSet<>();
+        invoked.forEach(f -> paths.addAll(f.paths()));
+        this.hostInvoked = Set.copyOf(paths);
+    }
+
+    /** A gate for a build without host-invoked functions (every HTTP-only app). */
+    public RouteGate(ServedApps served, KeymgmtConfig config) {
+        this(served, config, List.of());
+    }
+
+    /** Whether the path is where the Functions host POSTs invocations of this build's timer or queue functions. */
+    public boolean isHostInvocation(String rawPath) {
+        return hostInvoked.contains(rawPath);
     }
 
     /**
@@ -74,7 +89,7 @@ public class RouteGate {
     /** The gate's decision for a method on a request URI, apart from any server, so it can be tested alone. */
     public Decision decide(String method, URI uri) {
         String path = uri.getRawPath();
-        if (SYSTEM_PATHS.contains(path)) {
+        if (SYSTEM_PATHS.contains(path) || hostInvoked.contains(path)) {
             return Decision.pass();
         }
         String below;

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Azure Table Storage emulator, Azurite, from npm (version pinned by
- * infra/local/azurite/package-lock.json), as a child process on a free loopback port with in-memory
- * storage. Installs it with {@code npm ci} on first use, so a fresh clone needs only Node and npm.
+ * The real Azure Storage emulator, Azurite, from npm (version pinned by
+ * infra/local/azurite/package-lock.json), as a child process with its table, queue and blob services
+ * on free loopback ports and in-memory storage. Installs it with {@code npm ci} on first use, so a fresh clone needs only Node and npm.
  */
 public final class Azurite implements AutoCloseable {
 
@@ -33,10 +33,14 @@ public final class Azurite implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int queuePort;
+    private final int blobPort;
 
-    private Azurite(Process process, int port) {
+    private Azurite(Process process, int port, int queuePort, int blobPort) {
         this.process = process;
         this.port = port;
+        this.queuePort = queuePort;
+        this.blobPort = blobPort;
     }
 
     /**
@@ -59,17 +63,21 @@ public final class Azurite implements AutoCloseable {
         // A free port can be taken between our probe and Azurite's bind; try a few.
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
+            int queuePort = freePort();
+            int blobPort = freePort();
             try {
                 Path log = Files.createTempFile("azurite-" + port + "-", ".log");
                 Process process = new ProcessBuilder(List.of(executable.toString(),
                         "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(port),
+                        "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(queuePort),
+                        "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(blobPort),
                         "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck"))
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
-                if (awaitListening(process, port)) {
-                    return new Azurite(process, port);
+                if (awaitListening(process, port) && awaitListening(process, queuePort)) {
+                    return new Azurite(process, port, queuePort, blobPort);
                 }
                 process.destroyForcibly();
                 last = new IOException("Azurite did not start on port " + port + "; its log: " + log
@@ -89,9 +97,15 @@ public final class Azurite implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
+    public String queueEndpoint() {
+        return "http://127.0.0.1:" + queuePort + "/" + ACCOUNT;
+    }
+
+    /** The account with its table, queue and blob endpoints, as AzureWebJobsStorage and the apps take it. */
     public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
-                + ";TableEndpoint=" + tableEndpoint() + ";";
+                + ";TableEndpoint=" + tableEndpoint() + ";QueueEndpoint=" + queueEndpoint()
+                + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/" + ACCOUNT + ";";
     }
 
     @Override
@@ -109,7 +123,7 @@ public final class Azurite implements AutoCloseable {
 
     /** Runs {@code npm ci} once, under a file lock so parallel test JVMs do not install twice. */
     static Path ensureInstalled(Path dir) {
-        Path executable = dir.resolve("node_modules/.bin/azurite-table");
+        Path executable = dir.resolve("node_modules/.bin/azurite");
         if (Files.isExecutable(executable)) {
             return executable;
         }
