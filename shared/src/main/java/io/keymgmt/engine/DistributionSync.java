@@ -47,14 +47,16 @@ final class DistributionSync {
     private final VaultAccess vaults;
     private final KeyMaterial material;
     private final Clock clock;
+    private final EngineSettings settings;
 
     DistributionSync(KeyStore keys, ProviderStore providers, VaultAccess vaults, KeyMaterial material,
-            Clock clock) {
+            Clock clock, EngineSettings settings) {
         this.keys = keys;
         this.providers = providers;
         this.vaults = vaults;
         this.material = material;
         this.clock = clock;
+        this.settings = settings;
     }
 
     /** @throws KeyManagementException when Azure refuses or fails; the distribution records the error */
@@ -111,7 +113,7 @@ final class DistributionSync {
             applyEnabledFlags(key, current.value(), vault);
             Distribution done = current.value().withState(DistributionState.ACTIVE, now())
                     .withAppliedMinEnabledVersion(key.minEnabledVersion(), now())
-                    .withLastError(Optional.empty(), now());
+                    .withSuccess(now());
             return record(done, current.etag());
         } catch (KeyVaultException e) {
             KeyManagementException explained = AzureFaults.explain(providerName, e);
@@ -229,10 +231,15 @@ final class DistributionSync {
         }
     }
 
-    /** Best effort: records why an attempt stopped, for the distribution's read. */
+    /**
+     * Best effort: records why an attempt stopped, for the distribution's read, and when the reconciler
+     * may try again (the backoff grows with each failure in a row).
+     */
     void recordError(Stored<Distribution> current, String message) {
         try {
-            keys.updateDistribution(current.value().withLastError(Optional.of(message), now()), current.etag());
+            Distribution d = current.value();
+            Instant retryAt = now().plus(settings.backoffAfter(d.failedAttempts() + 1));
+            keys.updateDistribution(d.withFailure(message, retryAt, now()), current.etag());
         } catch (RuntimeException ignored) {
             // The caller gets the error either way; a lost race here must not hide it.
         }

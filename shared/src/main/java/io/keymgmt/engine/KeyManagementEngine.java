@@ -16,24 +16,32 @@ public final class KeyManagementEngine {
     private final Providers providers;
     private final Keys keys;
     private final Distributions distributions;
+    private final Rotations rotations;
 
-    private KeyManagementEngine(Providers providers, Keys keys, Distributions distributions) {
+    private KeyManagementEngine(Providers providers, Keys keys, Distributions distributions, Rotations rotations) {
         this.providers = providers;
         this.keys = keys;
         this.distributions = distributions;
+        this.rotations = rotations;
     }
 
     public static KeyManagementEngine create(KeyStore keyStore, ProviderStore providerStore, Sealer sealer,
             VaultConnector vaults, Clock clock) {
+        return create(keyStore, providerStore, sealer, vaults, clock, EngineSettings.defaults());
+    }
+
+    public static KeyManagementEngine create(KeyStore keyStore, ProviderStore providerStore, Sealer sealer,
+            VaultConnector vaults, Clock clock, EngineSettings settings) {
         ProviderCredentialSealing credentialSealing = new ProviderCredentialSealing(sealer);
         VaultAccess access = new VaultAccess(credentialSealing, vaults);
         KeyMaterial material = new KeyMaterial(sealer);
-        DistributionSync sync = new DistributionSync(keyStore, providerStore, access, material, clock);
+        DistributionSync sync = new DistributionSync(keyStore, providerStore, access, material, clock, settings);
         Keys.SyncAll syncAll = new Keys.SyncAll(keyStore, sync);
+        Keys keys = new Keys(keyStore, material, syncAll, clock, settings);
+        Distributions distributions = new Distributions(keyStore, providerStore, access, sync, clock);
         return new KeyManagementEngine(
                 new Providers(providerStore, credentialSealing, access, clock),
-                new Keys(keyStore, material, syncAll, clock),
-                new Distributions(keyStore, providerStore, access, sync, clock));
+                keys, distributions, new Rotations(keyStore, keys, distributions, settings));
     }
 
     public Providers providers() {
@@ -46,5 +54,10 @@ public final class KeyManagementEngine {
 
     public Distributions distributions() {
         return distributions;
+    }
+
+    /** Scheduled rotation and the reconciler: what the timer queues and what the queue function does. */
+    public Rotations rotations() {
+        return rotations;
     }
 }

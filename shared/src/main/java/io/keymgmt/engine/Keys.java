@@ -14,6 +14,7 @@ import io.keymgmt.store.KeyStore;
 import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +25,31 @@ public final class Keys {
 
     /** What a write to {@code key/:name} carries, parsed; absent fields are left as they are. */
     private record WriteKey(Optional<KeyType> type, Optional<Integer> minEnabledVersion,
-            Optional<Boolean> deletionAllowed) {
+            Optional<Boolean> deletionAllowed, Optional<Duration> rotationPeriod) {
 
         static WriteKey from(Parameters parameters) {
             return new WriteKey(parameters.text("type").map(Keys::parseType), parameters.integer("min_enabled_version"),
-                    parameters.bool("deletion_allowed"));
+                    parameters.bool("deletion_allowed"), parameters.duration("auto_rotate_period"));
         }
     }
 
     /** A key with the versions a reader may see: those at or above min_enabled_version. */
     public record KeyDetails(ManagedKey key, List<KeyVersion> visibleVersions) {
+
+        /** Vault transit's auto_rotate_period; zero when the key does not rotate by itself. */
+        public Duration autoRotatePeriod() {
+            return key.rotationPeriod();
+        }
+
+        /** When the latest version was created. */
+        public Instant lastRotated() {
+            return key.lastRotatedAt();
+        }
+
+        /** When the key rotates by itself next; empty when it does not. */
+        public Optional<Instant> nextRotation() {
+            return key.nextRotationAt();
+        }
     }
 
     private static final int MAX_ATTEMPTS = 5;
@@ -42,12 +58,14 @@ public final class Keys {
     private final KeyMaterial material;
     private final SyncAll syncAll;
     private final Clock clock;
+    private final EngineSettings settings;
 
-    Keys(KeyStore store, KeyMaterial material, SyncAll syncAll, Clock clock) {
+    Keys(KeyStore store, KeyMaterial material, SyncAll syncAll, Clock clock, EngineSettings settings) {
         this.store = store;
         this.material = material;
         this.syncAll = syncAll;
         this.clock = clock;
+        this.settings = settings;
     }
 
     /**
@@ -55,7 +73,8 @@ public final class Keys {
      * update that moves min_enabled_version applies it in every vault the key is in; repeating the
      * same update finishes one that Azure interrupted.
      *
-     * @param parameters {@code type} (on creation), {@code min_enabled_version}, {@code deletion_allowed}
+     * @param parameters {@code type} (on creation), {@code min_enabled_version}, {@code deletion_allowed},
+     *     {@code auto_rotate_period}
      */
     public Written write(String name, Parameters parameters) {
         return Boundary.call(() -> {
@@ -197,6 +216,9 @@ public final class Keys {
         if (request.deletionAllowed().isPresent()) {
             key = key.withDeletionAllowed(request.deletionAllowed().get(), now());
         }
+        if (request.rotationPeriod().isPresent()) {
+            key = key.withRotationPeriod(checkedPeriod(request.rotationPeriod().get()), now());
+        }
         store.create(key, newVersion(name, 1, type));
     }
 
@@ -213,11 +235,59 @@ public final class Keys {
         if (request.deletionAllowed().isPresent()) {
             updated = updated.withDeletionAllowed(request.deletionAllowed().get(), now());
         }
+        if (request.rotationPeriod().isPresent()) {
+            updated = updated.withRotationPeriod(checkedPeriod(request.rotationPeriod().get()), now());
+        }
         if (updated == key) {
             // Nothing to write; the caller still re-syncs, which finishes an update Azure interrupted.
             return current;
         }
         return store.update(updated, current.etag());
+    }
+
+    /** Zero turns rotation off; anything else must be at least the deployment's minimum. */
+    private Duration checkedPeriod(Duration period) {
+        if (!period.isZero() && period.compareTo(settings.minimumRotationPeriod()) < 0) {
+            throw KeyManagementException.invalid("auto_rotate_period " + Parameters.describe(period)
+                    + " is shorter than the minimum of " + Parameters.describe(settings.minimumRotationPeriod())
+                    + " (keymgmt.rotation.minimum-period); give a longer period, or 0 to turn rotation off");
+        }
+        return period;
+    }
+
+    /**
+     * Rotates the key if its latest version is still {@code expected} and it is due, then syncs every
+     * distribution (in every case, so a repeated message finishes a rotation whose imports failed).
+     * The header's ETag guards the new version, so racing workers and redelivered messages add one.
+     *
+     * @return whether this call added the version; empty when the key is gone
+     */
+    Optional<Boolean> rotateIfDue(String name, int expected) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Stored<ManagedKey>> current = store.find(name);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            ManagedKey key = current.get().value();
+            Optional<Instant> due = key.nextRotationAt();
+            if (key.latestVersion() != expected || due.isEmpty() || now().isBefore(due.get())) {
+                syncAll.sync(key, "key \"" + name + "\" is at version " + key.latestVersion());
+                return Optional.of(false);
+            }
+            ManagedKey next = key.rotated(now());
+            KeyVersion version = newVersion(name, next.latestVersion(), next.type());
+            try {
+                Stored<ManagedKey> stored = store.addVersion(next, current.get().etag(), version);
+                syncAll.sync(stored.value(), "version " + next.latestVersion() + " of key \"" + name
+                        + "\" was created on schedule");
+                return Optional.of(true);
+            } catch (ConcurrentUpdateException e) {
+                // Another worker or a hand rotation changed the header: read it again and decide again.
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw KeyManagementException.conflict("key \"" + name + "\" is being changed by other requests; retry");
+                }
+            }
+        }
     }
 
     /** Vault's 0 means "all versions enabled", which is min_enabled_version 1. */

@@ -2,6 +2,7 @@ package io.keymgmt.engine;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The raw values of one request, exactly as the caller sent them, for the engine to read with Vault's
@@ -114,6 +116,71 @@ public final class Parameters {
             return Optional.of(v.toString().equals("1"));
         }
         throw invalid(name + " must be a boolean (true or false), got " + shown(v));
+    }
+
+    /**
+     * A duration as Vault takes one: whole seconds (a number, or a string of digits), or a string of
+     * numbers with units s, m, h and d ("720h", "30d", "1h30m"). Zero means "off" to the caller.
+     */
+    Optional<Duration> duration(String name) {
+        Object v = take(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (isIntegral(v)) {
+            BigInteger seconds = new BigInteger(v.toString());
+            if (seconds.signum() >= 0 && seconds.bitLength() < Long.SIZE) {
+                return Optional.of(Duration.ofSeconds(seconds.longValue()));
+            }
+        } else if (v instanceof String s) {
+            Optional<Duration> parsed = parseDuration(s.trim());
+            if (parsed.isPresent()) {
+                return parsed;
+            }
+        }
+        throw invalid(name + " must be a duration: whole seconds (3600) or a number with a unit, s, m, h or d "
+                + "(\"720h\", \"30d\", \"1h30m\"), 0 for none; got " + shown(v));
+    }
+
+    /** A duration the way this API writes them in messages: "30d", "1h30m", "90s". */
+    static String describe(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds == 0) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder();
+        long[] units = {86_400, 3_600, 60, 1};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (seconds >= units[i]) {
+                text.append(seconds / units[i]).append(names[i]);
+                seconds %= units[i];
+            }
+        }
+        return text.toString();
+    }
+
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)([smhd])");
+
+    private static Optional<Duration> parseDuration(String text) {
+        if (text.matches("\\d{1,18}")) {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
+        }
+        if (text.isEmpty() || !text.matches("(\\d{1,9}[smhd])+")) {
+            return Optional.empty();
+        }
+        Duration total = Duration.ZERO;
+        java.util.regex.Matcher part = DURATION_PART.matcher(text);
+        while (part.find()) {
+            long amount = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            });
+        }
+        return Optional.of(total);
     }
 
     /** A list given as an array of strings, one comma-separated string, or an array of such strings. */

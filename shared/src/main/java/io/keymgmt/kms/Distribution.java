@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * @param azureVersions our version number to the Azure key version id (32 hex characters)
  * @param appliedMinEnabledVersion the key's min_enabled_version as last applied to the vault's
  *     enabled flags; differs from the key's while an update is under way or failed
+ * @param failedAttempts attempts in a row that stopped with {@link #lastError}; 0 after a success
+ * @param retryAt the earliest time the reconciler tries again after a failure
  */
 public record Distribution(
         String keyName,
@@ -33,7 +35,9 @@ public record Distribution(
         int appliedMinEnabledVersion,
         Optional<String> lastError,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        int failedAttempts,
+        Optional<Instant> retryAt) {
 
     /** Table Storage holds 32K characters per property; an error message needs far fewer. */
     static final int MAX_ERROR_LENGTH = 4000;
@@ -47,11 +51,23 @@ public record Distribution(
         Objects.requireNonNull(lastError, "lastError");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(retryAt, "retryAt");
+        if (failedAttempts < 0) {
+            throw new IllegalArgumentException("failedAttempts must not be negative, was " + failedAttempts);
+        }
         if (purposes.isEmpty()) {
             throw new IllegalArgumentException("a distribution needs at least one purpose");
         }
         purposes = Collections.unmodifiableSet(new LinkedHashSet<>(purposes));
         azureVersions = Collections.unmodifiableSortedMap(new TreeMap<>(azureVersions));
+    }
+
+    /** A distribution with no failures to retry. */
+    public Distribution(String keyName, String providerName, String azureKeyName, Set<KeyPurpose> purposes,
+            Protection protection, SortedMap<Integer, String> azureVersions, DistributionState state,
+            int appliedMinEnabledVersion, Optional<String> lastError, Instant createdAt, Instant updatedAt) {
+        this(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state, appliedMinEnabledVersion,
+                lastError, createdAt, updatedAt, 0, Optional.empty());
     }
 
     public static Distribution started(String keyName, String providerName, String azureKeyName,
@@ -75,7 +91,7 @@ public record Distribution(
         SortedMap<Integer, String> versions = new TreeMap<>(azureVersions);
         versions.put(version, azureVersionId);
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, versions, state,
-                appliedMinEnabledVersion, lastError, createdAt, now);
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt);
     }
 
     /** The distribution under a new Azure name; only before any version was imported. */
@@ -84,24 +100,45 @@ public record Distribution(
             throw new IllegalStateException("the Azure name cannot change once versions were imported");
         }
         return new Distribution(keyName, providerName, newName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, lastError, createdAt, now);
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt);
     }
 
     public Distribution withState(DistributionState newState, Instant now) {
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, newState,
-                appliedMinEnabledVersion, lastError, createdAt, now);
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt);
     }
 
     public Distribution withAppliedMinEnabledVersion(int version, Instant now) {
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                version, lastError, createdAt, now);
+                version, lastError, createdAt, now, failedAttempts, retryAt);
     }
 
-    /** Records why the last attempt stopped; long messages are cut so the record stays within storage limits. */
+    /** Records why the last attempt stopped (or that nothing did), keeping the retry state. */
     public Distribution withLastError(Optional<String> error, Instant now) {
         Optional<String> bounded = error.map(e -> e.length() <= MAX_ERROR_LENGTH ? e
                 : e.substring(0, MAX_ERROR_LENGTH - 1) + "\u2026");
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, bounded, createdAt, now);
+                appliedMinEnabledVersion, bounded, createdAt, now, failedAttempts, retryAt);
+    }
+
+    /** The distribution after a success: no last error, nothing to retry. */
+    public Distribution withSuccess(Instant now) {
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
+                appliedMinEnabledVersion, Optional.empty(), createdAt, now, 0, Optional.empty());
+    }
+
+    /**
+     * Records why an attempt stopped and when the reconciler may try again; long messages are cut so the
+     * record stays within storage limits.
+     */
+    public Distribution withFailure(String error, Instant retryAt, Instant now) {
+        String bounded = error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH - 1) + "\u2026";
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
+                appliedMinEnabledVersion, Optional.of(bounded), createdAt, now, failedAttempts + 1, Optional.of(retryAt));
+    }
+
+    /** Whether the vault lags the key: versions it lacks, or enabled flags of an older min_enabled_version. */
+    public boolean isBehind(int latestVersion, int minEnabledVersion) {
+        return !missingVersions(latestVersion).isEmpty() || appliedMinEnabledVersion != minEnabledVersion;
     }
 }

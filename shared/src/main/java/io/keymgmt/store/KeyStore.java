@@ -3,6 +3,7 @@ package io.keymgmt.store;
 import io.keymgmt.keys.KeyVersion;
 import io.keymgmt.keys.ManagedKey;
 import io.keymgmt.kms.Distribution;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,18 @@ public interface KeyStore {
 
     /** Key names in ascending order. */
     List<String> listNames();
+
+    /**
+     * Keys whose next rotation is at or before {@code now}, earliest first as far as the store can tell,
+     * at most {@code limit}. Reads only the due headers (the next rotation time is kept on the header).
+     */
+    List<Stored<ManagedKey>> dueForRotation(Instant now, int limit);
+
+    /** Every key's header (never its versions). */
+    List<Stored<ManagedKey>> allKeys();
+
+    /** Every key's distributions, without the versions of the keys. */
+    List<Stored<Distribution>> allDistributions();
 
     /**
      * Writes the header and version 1 together.

@@ -105,6 +105,22 @@ final class Entities {
         return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
+    static Optional<Instant> optionalInstant(TableEntity e, String name) {
+        return e.getProperty(name) == null ? Optional.empty() : Optional.of(instant(e, name));
+    }
+
+    static long optionalLong(TableEntity e, String name, long absent) {
+        Object v = e.getProperty(name);
+        if (v == null) {
+            return absent;
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        throw new UnreadableRecordException("entity " + e.getPartitionKey() + "/" + e.getRowKey() + " lacks integer "
+                + name);
+    }
+
     static Instant instant(TableEntity e, String name) {
         Object v = e.getProperty(name);
         if (v instanceof OffsetDateTime t) {

@@ -30,6 +30,8 @@ import io.keymgmt.store.ConcurrentUpdateException;
 import io.keymgmt.store.KeyStore;
 import io.keymgmt.store.StillReferencedException;
 import io.keymgmt.store.Stored;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +58,8 @@ public final class TableKeyStore implements KeyStore {
     private static final String VERSION_PREFIX = "v|";
     private static final String DISTRIBUTION_PREFIX = "d|";
     private static final String DELETING = "Deleting";
+    private static final String ROTATION_PERIOD = "RotationPeriodSeconds";
+    private static final String NEXT_ROTATION = "NextRotationAt";
 
     private final TableClient table;
 
@@ -84,6 +88,58 @@ public final class TableKeyStore implements KeyStore {
         }
         names.sort(null);
         return names;
+    }
+
+    @Override
+    public List<Stored<ManagedKey>> dueForRotation(Instant now, int limit) {
+        // A query on a property scans on the service side; what comes back is only the due headers.
+        String filter = "RowKey eq " + quoted(HEADER_ROW) + " and " + NEXT_ROTATION + " le datetime'"
+                + time(now).toInstant() + "'";
+        List<Stored<ManagedKey>> due = new ArrayList<>();
+        try {
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
+                if (!bool(e, DELETING)) {
+                    due.add(readKey(e));
+                }
+                if (due.size() >= limit) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw TableErrors.translate("finding keys due for rotation", e);
+        }
+        return due;
+    }
+
+    @Override
+    public List<Stored<ManagedKey>> allKeys() {
+        List<Stored<ManagedKey>> keys = new ArrayList<>();
+        try {
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                    .setFilter("RowKey eq " + quoted(HEADER_ROW)), null, Context.NONE)) {
+                if (!bool(e, DELETING)) {
+                    keys.add(readKey(e));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw TableErrors.translate("reading every key", e);
+        }
+        return keys;
+    }
+
+    @Override
+    public List<Stored<Distribution>> allDistributions() {
+        String upper = DISTRIBUTION_PREFIX.substring(0, DISTRIBUTION_PREFIX.length() - 1) + "}";
+        List<Stored<Distribution>> found = new ArrayList<>();
+        try {
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter("RowKey gt "
+                    + quoted(DISTRIBUTION_PREFIX) + " and RowKey lt " + quoted(upper)), null, Context.NONE)) {
+                found.add(readDistribution(e));
+            }
+        } catch (RuntimeException e) {
+            throw TableErrors.translate("reading every distribution", e);
+        }
+        return found;
     }
 
     @Override
@@ -305,14 +361,19 @@ public final class TableKeyStore implements KeyStore {
     }
 
     private static TableEntity writeKey(ManagedKey k, boolean deleting) {
-        return new TableEntity(k.name(), HEADER_ROW)
+        TableEntity e = new TableEntity(k.name(), HEADER_ROW)
                 .addProperty("Type", k.type().wireName())
                 .addProperty("LatestVersion", k.latestVersion())
                 .addProperty("MinEnabledVersion", k.minEnabledVersion())
                 .addProperty("DeletionAllowed", k.deletionAllowed())
                 .addProperty(DELETING, deleting)
                 .addProperty("CreatedAt", time(k.createdAt()))
-                .addProperty("UpdatedAt", time(k.updatedAt()));
+                .addProperty("UpdatedAt", time(k.updatedAt()))
+                .addProperty(ROTATION_PERIOD, k.rotationPeriod().toSeconds())
+                .addProperty("LastRotatedAt", time(k.lastRotatedAt()));
+        // The due index: written with the header it belongs to, so it is never out of step; absent when off.
+        k.nextRotationAt().ifPresent(next -> e.addProperty(NEXT_ROTATION, time(next)));
+        return e;
     }
 
     private static Stored<ManagedKey> readKey(TableEntity e) {
@@ -321,9 +382,11 @@ public final class TableKeyStore implements KeyStore {
 
     /** The key a header holds: what was written, with times cut to the stored precision. */
     private static ManagedKey asStoredKey(TableEntity e) {
+        Instant created = instant(e, "CreatedAt");
         return new ManagedKey(e.getPartitionKey(), KeyType.fromWireName(string(e, "Type")),
                 integer(e, "LatestVersion"), integer(e, "MinEnabledVersion"), bool(e, "DeletionAllowed"),
-                instant(e, "CreatedAt"), instant(e, "UpdatedAt"));
+                created, instant(e, "UpdatedAt"), Duration.ofSeconds(Entities.optionalLong(e, ROTATION_PERIOD, 0)),
+                Entities.optionalInstant(e, "LastRotatedAt").orElse(created));
     }
 
     private static TableEntity writeVersion(KeyVersion v) {
@@ -352,6 +415,8 @@ public final class TableKeyStore implements KeyStore {
                 .addProperty("CreatedAt", time(d.createdAt()))
                 .addProperty("UpdatedAt", time(d.updatedAt()));
         d.lastError().ifPresent(err -> e.addProperty("LastError", err));
+        e.addProperty("FailedAttempts", d.failedAttempts());
+        d.retryAt().ifPresent(at -> e.addProperty("RetryAt", time(at)));
         return e;
     }
 
@@ -376,6 +441,7 @@ public final class TableKeyStore implements KeyStore {
         return new Distribution(e.getPartitionKey(), string(e, "Provider"), string(e, "AzureKeyName"),
                 purposes, Protection.fromWireName(string(e, "Protection")), versions,
                 DistributionState.valueOf(string(e, "State")), integer(e, "AppliedMinEnabledVersion"),
-                optionalString(e, "LastError"), instant(e, "CreatedAt"), instant(e, "UpdatedAt"));
+                optionalString(e, "LastError"), instant(e, "CreatedAt"), instant(e, "UpdatedAt"),
+                (int) Entities.optionalLong(e, "FailedAttempts", 0), Entities.optionalInstant(e, "RetryAt"));
     }
 }

@@ -28,7 +28,8 @@ public final class InMemoryKeyStore implements KeyStore {
     /** The port's methods, for counting and fault injection. */
     public enum Call {
         FIND, LIST_NAMES, CREATE, UPDATE, ADD_VERSION, VERSIONS, VERSION, DELETE, DISTRIBUTIONS, DISTRIBUTION,
-        ADD_DISTRIBUTION, UPDATE_DISTRIBUTION, DELETE_DISTRIBUTION, FINISH_INTERRUPTED_DELETION
+        ADD_DISTRIBUTION, UPDATE_DISTRIBUTION, DELETE_DISTRIBUTION, FINISH_INTERRUPTED_DELETION, DUE_FOR_ROTATION,
+        ALL_KEYS, ALL_DISTRIBUTIONS
     }
 
     /** One key's partition: header, versions, distributions. */
@@ -93,6 +94,39 @@ public final class InMemoryKeyStore implements KeyStore {
             }
         });
         return names;
+    }
+
+    @Override
+    public synchronized List<Stored<ManagedKey>> dueForRotation(java.time.Instant now, int limit) {
+        calls.enter(Call.DUE_FOR_ROTATION);
+        List<Stored<ManagedKey>> due = new ArrayList<>();
+        partitions.forEach((name, p) -> {
+            if (p.header != null && !p.deleting && due.size() < limit
+                    && p.header.value().nextRotationAt().map(next -> !next.isAfter(now)).orElse(false)) {
+                due.add(p.header);
+            }
+        });
+        return due;
+    }
+
+    @Override
+    public synchronized List<Stored<ManagedKey>> allKeys() {
+        calls.enter(Call.ALL_KEYS);
+        List<Stored<ManagedKey>> keys = new ArrayList<>();
+        partitions.forEach((name, p) -> {
+            if (p.header != null && !p.deleting) {
+                keys.add(p.header);
+            }
+        });
+        return keys;
+    }
+
+    @Override
+    public synchronized List<Stored<Distribution>> allDistributions() {
+        calls.enter(Call.ALL_DISTRIBUTIONS);
+        List<Stored<Distribution>> all = new ArrayList<>();
+        partitions.values().forEach(p -> all.addAll(p.distributions.values()));
+        return all;
     }
 
     @Override
