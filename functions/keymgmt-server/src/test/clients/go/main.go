@@ -251,8 +251,15 @@ func checkDistribution(r *result, key, protection, purpose string, latest int) d
 func checkKey(r *result, key string, latest, minEnabled int, deletionAllowed bool, visible []string) {
 	r.ok()
 	data := r.secret.Data
-	keysAre(data, "deletion_allowed", "latest_version", "min_enabled_version", "name", "type", "versions")
+	keysAre(data, "auto_rotate_period", "deletion_allowed", "last_rotated", "latest_version", "min_enabled_version",
+		"name", "next_rotation", "type", "versions")
 	check(str(data, "name") == key, "name %v, want %s", data["name"], key)
+	check(fmt.Sprint(data["auto_rotate_period"]) == "0", "auto_rotate_period %v, want 0", data["auto_rotate_period"])
+	check(data["next_rotation"] == nil, "next_rotation %v without a period, want null", data["next_rotation"])
+	if latestVersion, isMap := data["versions"].(map[string]any)[fmt.Sprint(latest)].(map[string]any); isMap {
+		check(data["last_rotated"] == latestVersion["creation_time"], "last_rotated %v is not version %d's creation_time",
+			data["last_rotated"], latest)
+	}
 	check(str(data, "type") == "rsa-3072", "type %v, want rsa-3072", data["type"])
 	check(fmt.Sprint(data["latest_version"]) == fmt.Sprint(latest), "latest_version %v, want %d", data["latest_version"], latest)
 	check(fmt.Sprint(data["min_enabled_version"]) == fmt.Sprint(minEnabled),

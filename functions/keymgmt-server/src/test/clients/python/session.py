@@ -154,8 +154,14 @@ def check_distribution(what, data, key, protection, purpose, latest):
 
 
 def check_key(what, data, key, latest, min_enabled, deletion_allowed, visible):
-    check(sorted(data) == ["deletion_allowed", "latest_version", "min_enabled_version", "name", "type", "versions"],
+    check(sorted(data) == ["auto_rotate_period", "deletion_allowed", "last_rotated", "latest_version",
+                           "min_enabled_version", "name", "next_rotation", "type", "versions"],
           f"{what}: fields {sorted(data)}")
+    check(data["auto_rotate_period"] == 0 and type(data["auto_rotate_period"]) is int,
+          f"{what}: auto_rotate_period {data['auto_rotate_period']!r}")
+    check(data["next_rotation"] is None, f"{what}: next_rotation {data['next_rotation']!r} without a period")
+    check(data["last_rotated"] == data["versions"][str(latest)]["creation_time"],
+          f"{what}: last_rotated {data['last_rotated']!r} is not version {latest}'s creation_time")
     check(data["name"] == key, f"{what}: name {data['name']!r}")
     check(data["type"] == "rsa-3072", f"{what}: type {data['type']!r}")
     check(data["latest_version"] == latest and type(data["latest_version"]) is int, f"{what}: latest_version {data['latest_version']!r}")

@@ -138,8 +138,10 @@ public final class Keys {
     private void rotateChecked(String name) {
         for (int attempt = 1; ; attempt++) {
             Stored<ManagedKey> current = require(name);
-            ManagedKey rotated = current.value().rotated(now());
-            KeyVersion version = newVersion(name, rotated.latestVersion(), rotated.type());
+            // One instant for the version and the header, so last_rotated is the version's creation_time.
+            Instant at = now();
+            ManagedKey rotated = current.value().rotated(at);
+            KeyVersion version = newVersion(name, rotated.latestVersion(), rotated.type(), at);
             try {
                 Stored<ManagedKey> stored = store.addVersion(rotated, current.etag(), version);
                 syncAll.sync(stored.value(), "version " + rotated.latestVersion() + " of key \"" + name
@@ -209,7 +211,8 @@ public final class Keys {
 
     private void create(String name, WriteKey request) {
         KeyType type = request.type().orElse(KeyType.RSA_2048);
-        ManagedKey key = ManagedKey.created(name, type, now());
+        Instant at = now();
+        ManagedKey key = ManagedKey.created(name, type, at);
         if (request.minEnabledVersion().isPresent()) {
             key = key.withMinEnabledVersion(checkedMinimum(request.minEnabledVersion().get(), key), now());
         }
@@ -219,7 +222,7 @@ public final class Keys {
         if (request.rotationPeriod().isPresent()) {
             key = key.withRotationPeriod(checkedPeriod(request.rotationPeriod().get()), now());
         }
-        store.create(key, newVersion(name, 1, type));
+        store.create(key, newVersion(name, 1, type, at));
     }
 
     private Stored<ManagedKey> update(Stored<ManagedKey> current, WriteKey request) {
@@ -274,8 +277,9 @@ public final class Keys {
                 syncAll.sync(key, "key \"" + name + "\" is at version " + key.latestVersion());
                 return Optional.of(false);
             }
-            ManagedKey next = key.rotated(now());
-            KeyVersion version = newVersion(name, next.latestVersion(), next.type());
+            Instant at = now();
+            ManagedKey next = key.rotated(at);
+            KeyVersion version = newVersion(name, next.latestVersion(), next.type(), at);
             try {
                 Stored<ManagedKey> stored = store.addVersion(next, current.get().etag(), version);
                 syncAll.sync(stored.value(), "version " + next.latestVersion() + " of key \"" + name
@@ -313,8 +317,7 @@ public final class Keys {
         return type;
     }
 
-    private KeyVersion newVersion(String name, int number, KeyType type) {
-        Instant now = now();
+    private KeyVersion newVersion(String name, int number, KeyType type, Instant now) {
         try (RsaKeyMaterial generated = RsaKeyGenerator.generate(type)) {
             return new KeyVersion(name, number, now, PublicKeyPem.encode(generated.publicKey()),
                     material.seal(name, number, generated.privateKeyPkcs8()));

@@ -1,5 +1,10 @@
 package io.keymgmt.hosting;
 
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
+import com.azure.storage.queue.QueueMessageEncoding;
+import com.azure.storage.queue.models.QueueMessageItem;
+import io.keymgmt.http.rotation.RotationQueue;
 import io.keymgmt.http.routes.FunctionApp;
 import io.keymgmt.seal.LocalKeyFileKek;
 import io.keymgmt.testkit.Azurite;
@@ -122,6 +127,10 @@ final class Deployment implements AutoCloseable {
         settings.put("KEYMGMT_SEAL_MODE", "local-file");
         settings.put("KEYMGMT_SEAL_LOCAL_KEY_FILE", work.resolve("seal.key").toString());
         settings.put("KEYMGMT_KEYVAULT_PACING_LIMIT", "0");
+        // Periods of seconds, so a key falls due within a test.
+        settings.put("KEYMGMT_ROTATION_MINIMUM_PERIOD", "1s");
+        settings.put("KEYMGMT_ROTATION_RETRY_BACKOFF", "1s");
+        settings.put("KEYMGMT_ROTATION_SCHEDULE", "0 */5 * * * *");
         // A custom cloud's vault map has names that environment variables cannot spell (lp-vault-1), so
         // it comes in a file named by an app setting, as a Private Link deployment could do it too.
         settings.put("QUARKUS_CONFIG_LOCATIONS", emulatorEnvironmentFile().toString());
@@ -176,6 +185,20 @@ final class Deployment implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Takes (receives and deletes) the rotation messages about {@code key} from the real queue. */
+    List<String> takeRotationWork(String key) {
+        QueueClient queue = new QueueClientBuilder().connectionString(Azurite.shared().connectionString())
+                .queueName(RotationQueue.NAME).messageEncoding(QueueMessageEncoding.BASE64).buildClient();
+        List<String> mine = new java.util.ArrayList<>();
+        for (QueueMessageItem m : queue.receiveMessages(32, Duration.ofSeconds(2), null, null)) {
+            if (m.getBody().toString().contains("\"" + key + "\"")) {
+                mine.add(m.getBody().toString());
+                queue.deleteMessage(m.getMessageId(), m.getPopReceipt());
+            }
+        }
+        return mine;
     }
 
     @Override

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keymgmt.http.hosting.HttpFunction;
 import io.keymgmt.http.routes.FunctionApp;
+import io.keymgmt.http.rotation.RotationFunctions;
+import io.keymgmt.http.rotation.RotationQueue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,11 +44,13 @@ class FunctionFilesTest {
         assertTrue(upper(trigger.get("methods")).containsAll(List.of("GET", "POST", "PUT", "DELETE")),
                 trigger.get("methods").toString());
         assertTrue(!upper(trigger.get("methods")).contains("LIST"), "Azure routes no LIST verb");
-        assertEquals(1, functionFolders(folder).size(), "one HTTP function: " + functionFolders(folder));
+        if (app != FunctionApp.ROTATION) {
+            assertEquals(1, functionFolders(folder).size(), "one HTTP function: " + functionFolders(folder));
+        }
     }
 
     @ParameterizedTest
-    @EnumSource(FunctionApp.class)
+    @EnumSource(value = FunctionApp.class, names = "ROTATION", mode = EnumSource.Mode.EXCLUDE)
     void customHandlerFolderProxiesTheAppsOwnMethodsToItsExecutable(FunctionApp app) throws IOException {
         Path folder = Packaging.CUSTOM_HANDLER.folder(app);
         JsonNode host = read(folder.resolve("host.json"));
@@ -64,11 +69,52 @@ class FunctionFilesTest {
         switch (app) {
             case PROVIDER_CONFIGURATION, KEY_DISTRIBUTION -> expected.addAll(List.of("POST", "PUT"));
             case DELETION -> expected.add("DELETE");
-            case ROTATION -> { }
+            default -> throw new AssertionError(app + " has no HTTP function");
         }
         assertEquals(expected, upper(trigger.get("methods")));
         assertEquals("http", function.get("bindings").get(1).get("type").asText());
         assertEquals(List.of(HttpFunction.NAME), functionFolders(folder));
+    }
+
+    @Test
+    void theRotationCustomHandlerHasATimerAndAQueueFunctionAndProxiesNothing() throws IOException {
+        Path folder = Packaging.CUSTOM_HANDLER.folder(FunctionApp.ROTATION);
+        JsonNode host = read(folder.resolve("host.json"));
+        assertEquals("2.0", host.get("version").asText());
+        assertEquals("[4.*, 5.0.0)", host.at("/extensionBundle/version").asText());
+        assertTrue(!host.at("/customHandler/enableProxyingHttpRequest").asBoolean(false), "no HTTP function to proxy");
+        assertQueueSettings(host);
+        assertTrue(Files.isExecutable(folder.resolve(host.at("/customHandler/description/defaultExecutablePath").asText())));
+        assertEquals(List.of(RotationFunctions.QUEUE, RotationFunctions.TIMER), functionFolders(folder));
+        assertTriggers(folder);
+    }
+
+    @Test
+    void theRotationJavaWorkerHasTheSameTriggersBesideQuarkusHttp() throws IOException {
+        Path folder = Packaging.JAVA_WORKER.folder(FunctionApp.ROTATION);
+        assertQueueSettings(read(folder.resolve("host.json")));
+        assertEquals(List.of("QuarkusHttp", RotationFunctions.QUEUE, RotationFunctions.TIMER), functionFolders(folder));
+        assertTriggers(folder);
+        JsonNode queue = read(folder.resolve(RotationFunctions.QUEUE).resolve("function.json"));
+        assertEquals("io.keymgmt.functions.rotation.RotationTriggers.queue", queue.get("entryPoint").asText());
+    }
+
+    private static void assertTriggers(Path folder) throws IOException {
+        JsonNode timer = read(folder.resolve(RotationFunctions.TIMER).resolve("function.json")).get("bindings").get(0);
+        assertEquals("timerTrigger", timer.get("type").asText());
+        assertEquals("timer", timer.get("name").asText());
+        assertEquals("%KEYMGMT_ROTATION_SCHEDULE%", timer.get("schedule").asText());
+        assertTrue(!timer.path("runOnStartup").asBoolean(false));
+        JsonNode queue = read(folder.resolve(RotationFunctions.QUEUE).resolve("function.json")).get("bindings").get(0);
+        assertEquals("queueTrigger", queue.get("type").asText());
+        assertEquals("message", queue.get("name").asText());
+        assertEquals(RotationQueue.NAME, queue.get("queueName").asText());
+        assertEquals("AzureWebJobsStorage", queue.get("connection").asText());
+    }
+
+    private static void assertQueueSettings(JsonNode host) {
+        assertEquals(RotationQueue.MAX_DEQUEUE_COUNT, host.at("/extensions/queues/maxDequeueCount").asInt());
+        assertEquals("base64", host.at("/extensions/queues/messageEncoding").asText());
     }
 
     private static void assertHostBasics(JsonNode host) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keymgmt.http.rotation.RotationFunctions;
 import io.keymgmt.http.routes.FunctionApp;
 import io.keymgmt.http.routes.Route;
 import io.keymgmt.http.routes.Routes;
@@ -16,6 +17,7 @@ import io.keymgmt.http.routes.Verb;
 import io.keymgmt.testkit.LocalKeyVaults;
 import io.keymgmt.testkit.VaultInspector;
 import io.keymgmt.testkit.VaultInspector.AzureKeyVersion;
+import io.keymgmt.testkit.functions.InvocationResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -89,8 +91,34 @@ class LeastPrivilegeTest {
             assertEquals(1, versions.stream().filter(v -> !v.enabled()).count());
             assertTrue(versions.stream().allMatch(v -> v.keyType().equals("RSA-HSM")));
 
+            // Rotation: with exactly its permissions, the rotation app rotates a key that fell due, once, into
+            // every vault the key is in. Its functions are invoked with the host's payloads.
+            expect(d, KEY_DISTRIBUTION, "POST", "key/" + key, "{\"auto_rotate_period\":\"1s\"}", 204, called);
+            sleep(1200);
+            InvocationResult fired = d.host(ROTATION).invoke(RotationFunctions.TIMER, HostPayloads.timerData(),
+                    HostPayloads.timerMetadata(RotationFunctions.TIMER));
+            assertTrue(fired.succeeded(), fired.body() + "\n" + d.host(ROTATION).outputTail(30));
+            List<String> work = d.takeRotationWork(key);
+            assertEquals(1, work.size(), "the timer queued the due key once: " + work);
+            for (int delivery = 1; delivery <= 2; delivery++) {
+                InvocationResult done = d.host(ROTATION).invoke(RotationFunctions.QUEUE, HostPayloads.queueData(work.get(0)),
+                        HostPayloads.queueMetadata(RotationFunctions.QUEUE, "m-" + suffix(), delivery));
+                assertTrue(done.succeeded(), done.body() + "\n" + d.host(ROTATION).outputTail(30));
+            }
+            expect(d, KEY_DISTRIBUTION, "PUT", "key/" + key, "{\"auto_rotate_period\":0}", 204, called);
+            assertEquals(4, json(expect(d, KEY_DISTRIBUTION, "GET", "key/" + key, null, 200, called))
+                    .at("/data/latest_version").asInt(), "one new version for two deliveries");
+            assertEquals(Set.of("1", "2", "3", "4"), fieldNames(json(expect(d, KEY_DISTRIBUTION, "GET",
+                    "kms/" + software + "/key/" + key, null, 200, called)).at("/data/versions")));
+            assertEquals(4, inspector.versions(Deployment.VAULTS.get(0), azureName).size());
+
             // Every app refuses the routes of the others, Vault-style.
             for (FunctionApp app : FunctionApp.values()) {
+                if (app == ROTATION && packaging == Packaging.CUSTOM_HANDLER) {
+                    // No HTTP function at all: the host answers every request 404 (RotationHostingTest covers it).
+                    assertEquals(404, d.call(app, "GET", "/v1/keymgmt/key?list=true", null).statusCode());
+                    continue;
+                }
                 for (Route route : Routes.all()) {
                     if (route.app() != app) {
                         assertOtherAppsRoute(d, app, route, key, hsm);
@@ -160,6 +188,15 @@ class LeastPrivilegeTest {
             }
         }
         return response;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String providerBody(String vault) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keymgmt.http.routes.FunctionApp;
 import io.keymgmt.testkit.Azurite;
+import io.keymgmt.http.rotation.RotationFunctions;
 import io.keymgmt.testkit.functions.FunctionsHost;
+import io.keymgmt.testkit.functions.InvocationResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +46,33 @@ class StartupAndBadInputTest {
         assertEquals(1, printed.size(), refused.getMessage());
         assertTrue(printed.get(0).contains("keymgmt.storage.endpoint (KEYMGMT_STORAGE_ENDPOINT"), printed.get(0));
         assertTrue(!refused.getMessage().contains("\tat "), "no stack trace: " + refused.getMessage());
+    }
+
+    @Test
+    void aCustomHandlerInvocationWithAMalformedPayloadIsA400AndTheHandlerKeepsServing() {
+        Map<String, String> settings = Map.of("FUNCTIONS_WORKER_RUNTIME", "custom", "PATH", System.getenv("PATH"),
+                "JAVA_HOME", System.getProperty("java.home"), "KEYMGMT_API_TOKEN", "t",
+                "KEYMGMT_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString(),
+                "KEYMGMT_STORAGE_TABLE_PREFIX", "inv" + Long.toHexString(System.nanoTime()),
+                "KEYMGMT_SEAL_MODE", "local-file", "KEYMGMT_SEAL_LOCAL_KEY_FILE", work.resolve("seal.key").toString(),
+                "KEYMGMT_ROTATION_SCHEDULE", "0 */5 * * * *");
+        try (FunctionsHost host = FunctionsHost.options().inheritEnvironment(false)
+                .start(Packaging.CUSTOM_HANDLER.folder(FunctionApp.ROTATION), settings)) {
+            // No Data.message: the queue trigger's binding is missing.
+            InvocationResult missing = host.invoke(RotationFunctions.QUEUE, Map.of("other", "x"),
+                    HostPayloads.queueMetadata(RotationFunctions.QUEUE, "m1", 1));
+            assertEquals(400, missing.statusCode(), missing.body());
+            assertTrue(missing.logs().get(0).contains("Data.message"), missing.body());
+            // A message that can never work is not a failed invocation: it goes to the poison queue.
+            InvocationResult poisoned = host.invoke(RotationFunctions.QUEUE, HostPayloads.queueData("{\"kind\":\"explode\"}"),
+                    HostPayloads.queueMetadata(RotationFunctions.QUEUE, "m2", 1));
+            assertEquals(200, poisoned.statusCode(), poisoned.body());
+            assertTrue(poisoned.logs().get(0).contains("keymgmt-rotation-poison"), poisoned.body());
+            InvocationResult fired = host.invoke(RotationFunctions.TIMER, HostPayloads.timerData(),
+                    HostPayloads.timerMetadata(RotationFunctions.TIMER));
+            assertTrue(fired.succeeded(), fired.body());
+            assertTrue(host.isAlive());
+        }
     }
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import io.keymgmt.credentials.AzureEnvironments;
 import io.keymgmt.credentials.CredentialPrecedence;
 import io.keymgmt.credentials.CredentialResolver;
 import io.keymgmt.credentials.TokenCredentialFactory;
+import io.keymgmt.engine.EngineSettings;
 import io.keymgmt.engine.KeyManagementEngine;
 import io.keymgmt.keyvault.AzureVaultConnector;
 import io.keymgmt.keyvault.Pacer;
@@ -63,7 +64,16 @@ public class EngineProducer {
         Sealer sealer = sealer(config.seal(), http, environments);
         TableStorage tables = tables(config.storage(), http);
         return KeyManagementEngine.create(tables.keys(), tables.providers(), sealer,
-                new AzureVaultConnector(credentials, http, pacer), Clock.systemUTC());
+                new AzureVaultConnector(credentials, http, pacer), Clock.systemUTC(), settings(config.rotation()));
+    }
+
+    private static EngineSettings settings(KeymgmtConfig.Rotation rotation) {
+        try {
+            return new EngineSettings(rotation.minimumPeriod(), rotation.retryBackoff(), rotation.maximumRetryBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("keymgmt.rotation.minimum-period, retry-backoff, maximum-retry-backoff: "
+                    + e.getMessage());
+        }
     }
 
     private static AzureEnvironments environments(KeymgmtConfig.Azure azure) {

@@ -137,6 +137,18 @@ public interface KeymgmtConfig {
         /** At most this much work is queued per timer firing; the rest waits for the next one. */
         @WithDefault("1000")
         int planLimit();
+
+        /** How long the reconciler waits after a distribution's first failure; it doubles with each further one. */
+        @WithDefault("1m")
+        Duration retryBackoff();
+
+        /** The longest the reconciler waits between attempts. */
+        @WithDefault("1h")
+        Duration maximumRetryBackoff();
+
+        /** The local runtime's delay before a failed message is tried again (on Azure: host.json visibilityTimeout). */
+        @WithDefault("10s")
+        Duration localRetryDelay();
     }
 
     interface KeyVault {

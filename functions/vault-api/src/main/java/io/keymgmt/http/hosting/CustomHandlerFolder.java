@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keymgmt.http.routes.FunctionApp;
+import io.keymgmt.http.rotation.RotationFunctions;
+import io.keymgmt.http.rotation.RotationQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,8 @@ import java.util.stream.Stream;
  * <pre>
  * host.json                 customHandler.description.defaultExecutablePath = handler
  * local.settings.json       FUNCTIONS_WORKER_RUNTIME = custom, for `func start`
- * VaultApi/function.json    the HTTP trigger (methods from the app's routes), proxied as is
+ * VaultApi/function.json    the HTTP trigger (methods from the app's routes), proxied as is; or, for the
+ *                           rotation app, RotationTimer/ and RotationQueue/, invoked by POST /<name>
  * handler                   the native executable, or the JVM launcher
  * quarkus-app/              the JVM build, only with the launcher
  * </pre>
@@ -48,10 +51,12 @@ public final class CustomHandlerFolder {
         try {
             delete(folder);
             Files.createDirectories(folder);
-            write(folder.resolve("host.json"), hostJson());
-            write(folder.resolve("local.settings.json"), localSettings());
-            Path function = Files.createDirectories(folder.resolve(HttpFunction.NAME));
-            write(function.resolve("function.json"), httpFunctionJson(app));
+            write(folder.resolve("host.json"), hostJson(app));
+            write(folder.resolve("local.settings.json"), localSettings(app));
+            for (var function : functions(app).entrySet()) {
+                write(Files.createDirectories(folder.resolve(function.getKey())).resolve("function.json"),
+                        function.getValue());
+            }
             Path executable = folder.resolve(EXECUTABLE);
             boolean nativeImage = nativeExecutable(build, app) != null;
             if (nativeImage) {
@@ -72,7 +77,19 @@ public final class CustomHandlerFolder {
         }
     }
 
-    static ObjectNode hostJson() {
+    /** Each Azure Function of the app, by name, with its function.json. */
+    static java.util.Map<String, ObjectNode> functions(FunctionApp app) {
+        java.util.Map<String, ObjectNode> functions = new java.util.LinkedHashMap<>();
+        if (app == FunctionApp.ROTATION) {
+            functions.put(RotationFunctions.TIMER, timerFunctionJson());
+            functions.put(RotationFunctions.QUEUE, queueFunctionJson());
+        } else {
+            functions.put(HttpFunction.NAME, httpFunctionJson(app));
+        }
+        return functions;
+    }
+
+    static ObjectNode hostJson(FunctionApp app) {
         ObjectNode host = JSON.createObjectNode();
         host.put("version", "2.0");
         ObjectNode handler = host.putObject("customHandler");
@@ -80,9 +97,15 @@ public final class CustomHandlerFolder {
         description.put("defaultExecutablePath", EXECUTABLE);
         description.put("workingDirectory", "");
         description.putArray("arguments");
-        // Every function of these apps is HTTP-only, so the host forwards requests unchanged.
-        handler.put("enableProxyingHttpRequest", true);
-        host.putObject("extensions").putObject("http").put("routePrefix", "");
+        ObjectNode extensions = host.putObject("extensions");
+        if (app == FunctionApp.ROTATION) {
+            // Timer and queue invocations arrive as POST /<FunctionName>; nothing is proxied.
+            queues(extensions);
+        } else {
+            // Every function of these apps is HTTP-only, so the host forwards requests unchanged.
+            handler.put("enableProxyingHttpRequest", true);
+            extensions.putObject("http").put("routePrefix", "");
+        }
         ObjectNode bundle = host.putObject("extensionBundle");
         bundle.put("id", "Microsoft.Azure.Functions.ExtensionBundle");
         bundle.put("version", "[4.*, 5.0.0)");
@@ -108,10 +131,51 @@ public final class CustomHandlerFolder {
         return function;
     }
 
-    private static ObjectNode localSettings() {
+    /**
+     * The queue trigger's settings, said explicitly because the worker and the local runtime rely on
+     * them: five tries before the poison queue, Base64 messages, 30 s between tries.
+     */
+    static void queues(ObjectNode extensions) {
+        ObjectNode queues = extensions.putObject("queues");
+        queues.put("maxDequeueCount", RotationQueue.MAX_DEQUEUE_COUNT);
+        queues.put("messageEncoding", "base64");
+        queues.put("visibilityTimeout", "00:00:30");
+    }
+
+    static ObjectNode timerFunctionJson() {
+        ObjectNode function = JSON.createObjectNode();
+        ObjectNode trigger = function.putArray("bindings").addObject();
+        trigger.put("type", "timerTrigger");
+        trigger.put("direction", "in");
+        trigger.put("name", "timer");
+        trigger.put("schedule", RotationFunctions.SCHEDULE_SETTING);
+        // Firing on every start (and scale-out) would queue everything due again; the schedule suffices.
+        trigger.put("runOnStartup", false);
+        trigger.put("useMonitor", true);
+        return function;
+    }
+
+    static ObjectNode queueFunctionJson() {
+        ObjectNode function = JSON.createObjectNode();
+        ObjectNode trigger = function.putArray("bindings").addObject();
+        trigger.put("type", "queueTrigger");
+        trigger.put("direction", "in");
+        trigger.put("name", "message");
+        trigger.put("queueName", RotationQueue.NAME);
+        trigger.put("connection", RotationFunctions.QUEUE_CONNECTION);
+        return function;
+    }
+
+    private static ObjectNode localSettings(FunctionApp app) {
         ObjectNode settings = JSON.createObjectNode();
         settings.put("IsEncrypted", false);
-        settings.putObject("Values").put("FUNCTIONS_WORKER_RUNTIME", "custom");
+        ObjectNode values = settings.putObject("Values");
+        values.put("FUNCTIONS_WORKER_RUNTIME", "custom");
+        if (app == FunctionApp.ROTATION) {
+            // Every five minutes unless the deployment says otherwise; the host needs a value to index the timer.
+            values.put("KEYMGMT_ROTATION_SCHEDULE", "0 */5 * * * *");
+            values.put(RotationFunctions.QUEUE_CONNECTION, "UseDevelopmentStorage=true");
+        }
         return settings;
     }
 

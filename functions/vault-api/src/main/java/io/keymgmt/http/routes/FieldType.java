@@ -18,7 +18,9 @@ public enum FieldType {
     /** An object keyed by arbitrary strings (version numbers here). */
     MAP("map", "object", "map", null),
     /** An RFC 3339 time, as Go prints a time.Time. */
-    TIME("time", "string", "date-time", null);
+    TIME("time", "string", "date-time", null),
+    /** Vault's TypeDurationSecond: seconds as a number, or a duration string such as "720h" or "30d". */
+    DURATION("duration (sec)", "string", "duration", null);
 
     private final String helpName;
     private final String openApiType;

@@ -2,6 +2,7 @@ package io.keymgmt.http.routes;
 
 import static io.keymgmt.http.routes.FieldType.BOOL;
 import static io.keymgmt.http.routes.FieldType.COMMA_STRING_SLICE;
+import static io.keymgmt.http.routes.FieldType.DURATION;
 import static io.keymgmt.http.routes.FieldType.INT;
 import static io.keymgmt.http.routes.FieldType.KV_PAIRS;
 import static io.keymgmt.http.routes.FieldType.STRING;
@@ -44,14 +45,23 @@ public final class Routes {
                             + "rsa-4096.", rsaKeyTypes(), KeyType.RSA_2048.wireName()),
                     param("min_enabled_version", INT, "The oldest version that stays enabled in the vaults "
                             + "and readable here; 0 means all.", List.of(), "0"),
-                    param("deletion_allowed", BOOL, "Whether the key may be deleted.", List.of(), "false")),
+                    param("deletion_allowed", BOOL, "Whether the key may be deleted.", List.of(), "false"),
+                    param("auto_rotate_period", DURATION, "How long after its latest version the key is rotated "
+                            + "by itself, in every vault it is in: seconds, or a duration such as \"720h\" or "
+                            + "\"30d\"; 0 turns it off. Shorter periods than the server's minimum are refused.",
+                            List.of(), "0")),
             read(KEY_DISTRIBUTION, "key/{name}", "Read a key: its settings and the public key of every "
                     + "enabled version.",
+                    field("auto_rotate_period", INT, "Seconds after the latest version at which the key rotates by "
+                            + "itself; 0 when it does not."),
                     field("deletion_allowed", BOOL, "Whether the key may be deleted."),
+                    field("last_rotated", TIME, "When the latest version was created (RFC 3339, UTC)."),
                     field("latest_version", INT, "The newest version's number."),
                     field("min_enabled_version", INT, "The oldest version that is enabled and shown; 1 when all "
                             + "are."),
                     field("name", STRING, "The key's name."),
+                    new Field("next_rotation", TIME, true, "When the key rotates by itself next (RFC 3339, UTC); null "
+                            + "when auto_rotate_period is 0.", List.of()),
                     field("type", STRING, "The key type: rsa-2048, rsa-3072 or rsa-4096."),
                     map("versions", "The versions from min_enabled_version on, by version number.",
                             field("creation_time", TIME, "When the version was created (RFC 3339, UTC)."),

@@ -24,10 +24,18 @@ public final class Renderings {
     public static ObjectNode key(KeyDetails details) {
         ManagedKey key = details.key();
         ObjectNode data = VaultResponses.object();
+        // Vault renders durations as whole seconds.
+        data.put("auto_rotate_period", details.autoRotatePeriod().toSeconds());
         data.put("deletion_allowed", key.deletionAllowed());
+        data.put("last_rotated", RFC3339.format(details.lastRotated().atOffset(ZoneOffset.UTC)));
         data.put("latest_version", key.latestVersion());
         data.put("min_enabled_version", key.minEnabledVersion());
         data.put("name", key.name());
+        if (details.nextRotation().isPresent()) {
+            data.put("next_rotation", RFC3339.format(details.nextRotation().get().atOffset(ZoneOffset.UTC)));
+        } else {
+            data.putNull("next_rotation");
+        }
         data.put("type", key.type().wireName());
         ObjectNode versions = data.putObject("versions");
         for (KeyVersion v : details.visibleVersions()) {

@@ -38,6 +38,8 @@ class NativeRegistrationsTest {
             com.azure.data.tables.TableClient.class,
             com.azure.security.keyvault.keys.KeyClient.class,
             com.azure.identity.ManagedIdentityCredential.class,
+            com.azure.storage.queue.QueueClient.class,
+            com.azure.storage.common.StorageSharedKeyCredential.class,
             com.microsoft.aad.msal4j.ConfidentialClientApplication.class);
 
     @Test
@@ -61,7 +63,8 @@ class NativeRegistrationsTest {
                     }
                     if (c.isInterface() && c.isAnnotationPresent(ServiceInterface.class)) {
                         services.add(c.getName());
-                    } else if (JsonSerializable.class.isAssignableFrom(c) && !c.isInterface()
+                    } else if ((JsonSerializable.class.isAssignableFrom(c)
+                            || com.azure.xml.XmlSerializable.class.isAssignableFrom(c)) && !c.isInterface()
                             && !Modifier.isAbstract(c.getModifiers())) {
                         models.add(c.getName());
                     }
