@@ -108,7 +108,7 @@ STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$
 
 SP_SECRET=$(random_secret)
 MI_HEADER=$(random_secret)
-PERMISSIONS='["get","create","import","update","delete"]'
+PERMISSIONS='["get","list","create","import","update","delete"]'
 policies="{\"$MI_CLIENT_ID\": $PERMISSIONS, \"$SP_CLIENT_ID\": $PERMISSIONS}"
 vaults_json=""
 for v in "${VAULTS[@]}"; do

@@ -90,6 +90,16 @@ final class DistributionSync {
                         ? Optional.of(keyExchangeKey(provider, vault))
                         : Optional.empty();
                 for (int number : missing) {
+                    Optional<Stored<Distribution>> adopted = adopt(key, current, vault, number);
+                    if (adopted.isPresent()) {
+                        current = adopted.get();
+                        continue;
+                    }
+                    if (current.value().importingVersion() != number) {
+                        // The intent first: if we crash after Azure accepts the import, the next attempt
+                        // looks for the version in the vault instead of importing it again.
+                        current = record(current.value().withImporting(number, now()), current.etag());
+                    }
                     for (int name = 1; ; name++) {
                         try {
                             current = importVersion(key, current, vault, kek, number);
@@ -120,6 +130,28 @@ final class DistributionSync {
             recordError(current, explained.getMessage());
             throw explained;
         }
+    }
+
+    /**
+     * An import of {@code number} that was started and never recorded: a crash may have come after Azure
+     * accepted it. The version is found by the tags it was written with and adopted, so the vault never
+     * holds a version our records do not know.
+     */
+    private Optional<Stored<Distribution>> adopt(ManagedKey key, Stored<Distribution> current, TargetVault vault,
+            int number) {
+        Distribution d = current.value();
+        if (d.importingVersion() != number) {
+            return Optional.empty();
+        }
+        Optional<ImportedKeyVersion> found = vault.findImported(d.azureKeyName(), tags(key.name(), d.azureKeyName(),
+                number));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        KeyVersion version = keys.version(key.name(), number).orElseThrow(() -> new KeyManagementException(
+                Fault.STORAGE_FAILED, "version " + number + " of key \"" + key.name() + "\" is missing from storage"));
+        requireSameKey(version, found.get(), d);
+        return Optional.of(recordImport(current, number, found.get().versionId()));
     }
 
     private Stored<Distribution> importVersion(ManagedKey key, Stored<Distribution> current, TargetVault vault,

@@ -24,6 +24,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@link TargetVault} on the Azure SDK's {@link KeyClient}. */
@@ -89,6 +90,28 @@ final class AzureTargetVault implements TargetVault {
         options.setTags(tags);
         pacer.beforeCreateOrImport(url);
         return toVersion(call("import", () -> client.importKeyWithResponse(options, Context.NONE).getValue()));
+    }
+
+    @Override
+    public Optional<ImportedKeyVersion> findImported(String name, Map<String, String> tags) {
+        try {
+            // The listing is paged lazily, so a failure (a missing key's 404 too) may surface while iterating.
+            for (KeyProperties properties : client.listPropertiesOfKeyVersions(name)) {
+                Map<String, String> held = properties.getTags() == null ? Map.of() : properties.getTags();
+                if (held.entrySet().containsAll(tags.entrySet())) {
+                    String version = properties.getVersion();
+                    return Optional.of(toVersion(call("get", () -> client.getKey(name, version))));
+                }
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            KeyVaultException translated = e instanceof KeyVaultException k ? k
+                    : KeyVaultErrors.translate(url.toString(), "list", e);
+            if (translated.reason() == KeyVaultException.Reason.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw translated;
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.keymgmt.byok.KeyTransferBlob;
 import io.keymgmt.secrets.SecretBytes;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one port through which the engine calls a target Key Vault. Retries, pacing and error
@@ -39,6 +40,13 @@ public interface TargetVault {
     /** Imports an RSA private key (PKCS#8) as a new software-protected version. Permission: import. */
     ImportedKeyVersion importSoftware(String name, SecretBytes pkcs8, List<String> keyOperations, boolean enabled,
             Map<String, String> tags);
+
+    /**
+     * The version of {@code name} whose tags include all of {@code tags}, if the vault holds one: how an
+     * import that Azure accepted but whose record was lost (a crash in between) is found again.
+     * Permissions: list (the versions) and get (its public key). A missing key is an empty answer.
+     */
+    Optional<ImportedKeyVersion> findImported(String name, Map<String, String> tags);
 
     /** Enables or disables one version. Permission: update. */
     void setEnabled(String name, String versionId, boolean enabled);

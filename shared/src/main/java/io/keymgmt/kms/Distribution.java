@@ -23,6 +23,8 @@ import java.util.TreeMap;
  *     enabled flags; differs from the key's while an update is under way or failed
  * @param failedAttempts attempts in a row that stopped with {@link #lastError}; 0 after a success
  * @param retryAt the earliest time the reconciler tries again after a failure
+ * @param importingVersion the version an import was started for and not yet recorded (0: none): after
+ *     a crash, the vault may hold it already, tagged, and it is adopted instead of imported twice
  */
 public record Distribution(
         String keyName,
@@ -37,7 +39,8 @@ public record Distribution(
         Instant createdAt,
         Instant updatedAt,
         int failedAttempts,
-        Optional<Instant> retryAt) {
+        Optional<Instant> retryAt,
+        int importingVersion) {
 
     /** Table Storage holds 32K characters per property; an error message needs far fewer. */
     static final int MAX_ERROR_LENGTH = 4000;
@@ -52,6 +55,9 @@ public record Distribution(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(retryAt, "retryAt");
+        if (importingVersion < 0) {
+            throw new IllegalArgumentException("importingVersion must not be negative, was " + importingVersion);
+        }
         if (failedAttempts < 0) {
             throw new IllegalArgumentException("failedAttempts must not be negative, was " + failedAttempts);
         }
@@ -67,7 +73,7 @@ public record Distribution(
             Protection protection, SortedMap<Integer, String> azureVersions, DistributionState state,
             int appliedMinEnabledVersion, Optional<String> lastError, Instant createdAt, Instant updatedAt) {
         this(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state, appliedMinEnabledVersion,
-                lastError, createdAt, updatedAt, 0, Optional.empty());
+                lastError, createdAt, updatedAt, 0, Optional.empty(), 0);
     }
 
     public static Distribution started(String keyName, String providerName, String azureKeyName,
@@ -91,7 +97,13 @@ public record Distribution(
         SortedMap<Integer, String> versions = new TreeMap<>(azureVersions);
         versions.put(version, azureVersionId);
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, versions, state,
-                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt);
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt, 0);
+    }
+
+    /** Records that an import of {@code version} starts now: what a resume looks for in the vault. */
+    public Distribution withImporting(int version, Instant now) {
+        return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt, version);
     }
 
     /** The distribution under a new Azure name; only before any version was imported. */
@@ -100,17 +112,17 @@ public record Distribution(
             throw new IllegalStateException("the Azure name cannot change once versions were imported");
         }
         return new Distribution(keyName, providerName, newName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt);
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt, importingVersion);
     }
 
     public Distribution withState(DistributionState newState, Instant now) {
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, newState,
-                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt);
+                appliedMinEnabledVersion, lastError, createdAt, now, failedAttempts, retryAt, importingVersion);
     }
 
     public Distribution withAppliedMinEnabledVersion(int version, Instant now) {
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                version, lastError, createdAt, now, failedAttempts, retryAt);
+                version, lastError, createdAt, now, failedAttempts, retryAt, importingVersion);
     }
 
     /** Records why the last attempt stopped (or that nothing did), keeping the retry state. */
@@ -118,13 +130,13 @@ public record Distribution(
         Optional<String> bounded = error.map(e -> e.length() <= MAX_ERROR_LENGTH ? e
                 : e.substring(0, MAX_ERROR_LENGTH - 1) + "\u2026");
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, bounded, createdAt, now, failedAttempts, retryAt);
+                appliedMinEnabledVersion, bounded, createdAt, now, failedAttempts, retryAt, importingVersion);
     }
 
     /** The distribution after a success: no last error, nothing to retry. */
     public Distribution withSuccess(Instant now) {
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, Optional.empty(), createdAt, now, 0, Optional.empty());
+                appliedMinEnabledVersion, Optional.empty(), createdAt, now, 0, Optional.empty(), importingVersion);
     }
 
     /**
@@ -134,7 +146,8 @@ public record Distribution(
     public Distribution withFailure(String error, Instant retryAt, Instant now) {
         String bounded = error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH - 1) + "\u2026";
         return new Distribution(keyName, providerName, azureKeyName, purposes, protection, azureVersions, state,
-                appliedMinEnabledVersion, Optional.of(bounded), createdAt, now, failedAttempts + 1, Optional.of(retryAt));
+                appliedMinEnabledVersion, Optional.of(bounded), createdAt, now, failedAttempts + 1, Optional.of(retryAt),
+                importingVersion);
     }
 
     /** Whether the vault lags the key: versions it lacks, or enabled flags of an older min_enabled_version. */

@@ -93,13 +93,13 @@ class AzureFailuresTest {
         f.provider("p");
         f.seedKey("k", 1);
         f.vaultOf("p").refuseNext(Op.IMPORT, 1, Reason.UNAVAILABLE);
-        f.keyStore.calls().failNext(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, 1,
-                StoreFaults::outage);
+        // The intent to import is recorded; the record of the error is the write that fails.
+        f.keyStore.calls().failNthCall(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, 2, StoreFaults::outage);
 
         KeyManagementException e = assertFault(Fault.AZURE_FAILED, () -> f.distribute("p", "k", "encrypt", "software"));
 
         assertTrue(e.getMessage().contains("failed import: Service Unavailable"), e.getMessage());
-        assertEquals(1, f.keyStore.calls().count(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION),
+        assertEquals(2, f.keyStore.calls().count(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION),
                 "the attempt to record the error was made");
         assertEquals(Optional.empty(), f.distribution("p", "k").lastError());
     }

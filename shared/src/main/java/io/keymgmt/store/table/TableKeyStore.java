@@ -417,6 +417,9 @@ public final class TableKeyStore implements KeyStore {
         d.lastError().ifPresent(err -> e.addProperty("LastError", err));
         e.addProperty("FailedAttempts", d.failedAttempts());
         d.retryAt().ifPresent(at -> e.addProperty("RetryAt", time(at)));
+        if (d.importingVersion() > 0) {
+            e.addProperty("ImportingVersion", d.importingVersion());
+        }
         return e;
     }
 
@@ -442,6 +445,7 @@ public final class TableKeyStore implements KeyStore {
                 purposes, Protection.fromWireName(string(e, "Protection")), versions,
                 DistributionState.valueOf(string(e, "State")), integer(e, "AppliedMinEnabledVersion"),
                 optionalString(e, "LastError"), instant(e, "CreatedAt"), instant(e, "UpdatedAt"),
-                (int) Entities.optionalLong(e, "FailedAttempts", 0), Entities.optionalInstant(e, "RetryAt"));
+                (int) Entities.optionalLong(e, "FailedAttempts", 0), Entities.optionalInstant(e, "RetryAt"),
+                (int) Entities.optionalLong(e, "ImportingVersion", 0));
     }
 }

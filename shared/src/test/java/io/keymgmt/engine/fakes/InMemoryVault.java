@@ -39,7 +39,8 @@ public final class InMemoryVault implements TargetVault {
 
     /** The vault's operations, named by the key permission each needs. */
     public enum Op {
-        CREATE_KEK("create"), GET_KEK("get"), IMPORT("import"), UPDATE("update"), DELETE("delete");
+        CREATE_KEK("create"), GET_KEK("get"), IMPORT("import"), UPDATE("update"), DELETE("delete"),
+        FIND_IMPORTED("list");
 
         private final String permission;
 
@@ -240,6 +241,22 @@ public final class InMemoryVault implements TargetVault {
         requireNameFree(name);
         return imported(name, SecretBytes.copyOf(pkcs8.copyBytes()), Protection.SOFTWARE, keyOperations, enabled,
                 tags, Optional.empty());
+    }
+
+    @Override
+    public synchronized Optional<ImportedKeyVersion> findImported(String name, Map<String, String> tags) {
+        calls.enter(Op.FIND_IMPORTED);
+        AzureKey key = keys.get(name);
+        if (key == null || key.softDeleted) {
+            return Optional.empty();
+        }
+        for (Version v : key.versions) {
+            if (v.tags().entrySet().containsAll(tags.entrySet())) {
+                return Optional.of(new ImportedKeyVersion(v.kid(), v.versionId(), v.modulus(), v.publicExponent(),
+                        v.enabled(), v.keyOperations()));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

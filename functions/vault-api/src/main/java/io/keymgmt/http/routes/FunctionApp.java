@@ -13,12 +13,15 @@ public enum FunctionApp {
 
     /** Configures KMS providers; it never calls a target vault (credentials are checked offline). */
     PROVIDER_CONFIGURATION("provider-configuration", List.of()),
-    /** Creates keys, distributes them, rotates by hand, applies min_enabled_version. */
-    KEY_DISTRIBUTION("key-distribution", List.of("create", "get", "import", "update")),
+    /**
+     * Creates keys, distributes them, rotates by hand, applies min_enabled_version; list finds an import
+     * a crash left unrecorded, so it is adopted instead of imported twice.
+     */
+    KEY_DISTRIBUTION("key-distribution", List.of("create", "get", "import", "update", "list")),
     /** Removes keys from vaults and deletes keys and providers; removal is a soft delete and nothing more. */
     DELETION("deletion", List.of("delete")),
     /** Rotates on a schedule and brings distributions up to date from the queue. */
-    ROTATION("rotation", List.of("create", "get", "import", "update"));
+    ROTATION("rotation", List.of("create", "get", "import", "update", "list"));
 
     private final String id;
     private final List<String> keyVaultKeyPermissions;

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The Key Vault emulator set up as the product's tests need it: one tenant, the function's
- * system-assigned managed identity and a service principal, each holding exactly the five key
- * permissions the engine needs (get, create, import, update, delete) on the two demo vaults, a
+ * system-assigned managed identity and a service principal, each holding exactly the six key
+ * permissions the engine needs (get, list, create, import, update, delete) on the two demo vaults, a
  * reader with get and list for inspection, one vault per permission that lacks just that one, and a
  * vault for the sealing key (get, create, wrapKey, unwrapKey).
  *
@@ -47,7 +47,7 @@ public final class LocalKeyVaults implements AutoCloseable {
     public static final String SEAL_VAULT = "seal-vault";
     public static final List<String> SEAL_PERMISSIONS = List.of("get", "create", "wrapKey", "unwrapKey");
     /** The key permissions the engine needs, and all it gets. */
-    public static final List<String> MINIMUM_PERMISSIONS = List.of("get", "create", "import", "update", "delete");
+    public static final List<String> MINIMUM_PERMISSIONS = List.of("get", "list", "create", "import", "update", "delete");
 
     /** A Function App host's system-assigned identity and the IDENTITY_HEADER its process presents. */
     public record HostIdentity(String clientId, String objectId, String identityHeader) {
