@@ -7,6 +7,7 @@
 #   KEYMGMT_DEV_ROOT_TOKEN           fixes the API token (default: a new random one per start)
 #   KEYMGMT_ROTATION_SCHEDULE        when the rotation timer fires, NCRONTAB (default: every minute)
 #   KEYMGMT_ROTATION_MINIMUM_PERIOD  the shortest auto_rotate_period a key may have (default 1h)
+#   KEYMGMT_AZURITE_DEBUG_LOG        a file for Azurite's request log (every storage call and its status)
 #
 # Once ready it writes .local/stack.json with every address, token and certificate a script needs.
 set -euo pipefail
@@ -97,7 +98,8 @@ BLOB_PORT=$(free_port)
 # Tables hold the keys and providers; the queue carries rotation work from the timer to the worker.
 "$AZURITE_DIR/node_modules/.bin/azurite" --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" \
   --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" \
-  --inMemoryPersistence --disableTelemetry --skipApiVersionCheck > "$LOGS/azurite.log" 2>&1 &
+  --inMemoryPersistence --disableTelemetry --skipApiVersionCheck \
+  ${KEYMGMT_AZURITE_DEBUG_LOG:+--debug "$KEYMGMT_AZURITE_DEBUG_LOG"} > "$LOGS/azurite.log" 2>&1 &
 started $!
 for _ in $(seq 1 300); do port_open "$AZURITE_PORT" && port_open "$QUEUE_PORT" && break; sleep 0.2; done
 port_open "$QUEUE_PORT" || die "Azurite did not start; see $LOGS/azurite.log"

@@ -70,12 +70,7 @@ final class DistributionSync {
                     && !providers.memberKeys(providerName).contains(key.name())) {
                 // A crash between recording the distribution and its membership: Azure is touched only
                 // once the provider counts the key, or the provider could be deleted with it in its vault.
-                try {
-                    provider = providers.addMember(provider.value(), provider.etag(), key.name());
-                } catch (ConcurrentUpdateException e) {
-                    throw KeyManagementException.conflict("KMS provider \"" + providerName + "\" is being changed by"
-                            + " other requests; retry");
-                }
+                Memberships.join(providers, providerName, key.name());
             }
             TargetVault vault = vaults.open(provider.value());
             if (current.value().azureVersions().isEmpty()) {
@@ -223,12 +218,24 @@ final class DistributionSync {
                 }
             }
         }
+        // Another distribution to this vault may have just made one: an HSM key is slow and costly to create.
+        Optional<String> meanwhile = providers.find(provider.value().name()).flatMap(p -> p.value().keyExchangeKeyId())
+                .filter(kid -> !kid.equals(known.orElse(null)));
+        if (meanwhile.isPresent()) {
+            try {
+                return vault.keyExchangeKey(meanwhile.get());
+            } catch (KeyVaultException e) {
+                if (e.reason() != KeyVaultException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
         KeyExchangeKey created = vault.createKeyExchangeKey(KEY_EXCHANGE_KEY_NAME, KEY_EXCHANGE_KEY_BITS);
         rememberKeyExchangeKey(provider, created.kid());
         return created;
     }
 
-    /** Best effort: a lost race only means the next distribution creates another KEK version. */
+    /** Best effort: when another distribution remembered its KEK first, ours serves this import only. */
     private void rememberKeyExchangeKey(Stored<KmsProvider> provider, String kid) {
         Stored<KmsProvider> attempt = provider;
         for (int i = 0; i < MAX_RECORD_ATTEMPTS; i++) {
@@ -237,7 +244,9 @@ final class DistributionSync {
                 return;
             } catch (ConcurrentUpdateException e) {
                 Optional<Stored<KmsProvider>> reread = providers.find(provider.value().name());
-                if (reread.isEmpty()) {
+                if (reread.isEmpty() || reread.get().value().keyExchangeKeyId().isPresent()) {
+                    // Gone, or another distribution remembered its own KEK first: ours stays valid for
+                    // this import, and later ones use theirs.
                     return;
                 }
                 attempt = reread.get();

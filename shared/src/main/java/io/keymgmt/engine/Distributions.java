@@ -178,18 +178,14 @@ public final class Distributions {
                 Names.azureKeyName(key.value().name(), now().getEpochSecond()), purposes.get(),
                 protection.orElse(Protection.HSM), now());
         // Order matters for crash safety: the record here first (guarded by the key's ETag, so a
-        // concurrent deletion of the key sees it), then the membership (guarded by the provider's
-        // ETag, so a concurrent deletion of the provider sees it), and only then Azure.
+        // concurrent deletion of the key sees it), then the membership (checked against a concurrent
+        // deletion of the provider, see Memberships), and only then Azure.
         Stored<Distribution> stored = keys.addDistribution(key.value(), key.etag(), fresh);
         try {
-            providers.addMember(provider.value(), provider.etag(), key.value().name());
-        } catch (ConcurrentUpdateException e) {
-            if (providers.find(providerName).isEmpty()) {
-                keys.deleteDistribution(key.value().name(), providerName, stored.etag());
-                throw KeyManagementException.notFound("KMS provider \"" + providerName + "\" not found");
-            }
-            // The provider changed (another key joined it); add the membership against its new state.
-            addMemberAgain(providerName, key.value().name());
+            Memberships.join(providers, providerName, key.value().name());
+        } catch (KeyManagementException e) {
+            keys.deleteDistribution(key.value().name(), providerName, stored.etag());
+            throw e;
         }
         return stored;
     }
@@ -198,17 +194,7 @@ public final class Distributions {
         if (providers.memberKeys(providerName).contains(keyName)) {
             return;
         }
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Stored<KmsProvider> provider = requireProvider(providerName);
-            try {
-                providers.addMember(provider.value(), provider.etag(), keyName);
-                return;
-            } catch (ConcurrentUpdateException e) {
-                // Re-read and try again.
-            }
-        }
-        throw KeyManagementException.conflict("KMS provider \"" + providerName + "\" is being changed by other requests; "
-                + "repeat the distribution to finish it");
+        Memberships.join(providers, providerName, keyName);
     }
 
     private Stored<Distribution> resume(Stored<Distribution> existing, Optional<Set<KeyPurpose>> purposes,

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * KMS providers and, beside each, the names of the keys distributed to it. The membership lives in the
- * provider's own partition so that "delete a provider only when it holds no keys" and "distribute to
- * an existing provider" are decided by one ETag: adding a member rewrites the provider, so a deletion
- * that read the provider before the member arrived fails its condition.
+ * KMS providers and, beside each, the names of the keys distributed to it. A membership is a record of
+ * its own that touches nothing else, so distributions of different keys to one provider never write a
+ * shared entity. "Delete a provider only when it holds no keys" still holds against a distribution
+ * starting at the same moment: a deletion first marks the provider, then looks for members; a
+ * distribution first records its membership, then checks the provider is not marked (and backs out if
+ * it is). Whichever order the steps interleave in, one of the two sees the other (docs/adr/0014).
  */
 public interface ProviderStore {
 
@@ -24,25 +26,29 @@ public interface ProviderStore {
     Stored<KmsProvider> replace(KmsProvider provider, String etag);
 
     /**
-     * Deletes the provider if it is unchanged since {@code etag} was read and holds no keys. A provider
-     * that is already gone counts as deleted.
+     * Deletes the provider if it is unchanged since {@code etag} was read and holds no keys: marks it
+     * as being deleted, looks for members, and deletes it only if there are none (else it takes the mark
+     * back). A provider that is already gone counts as deleted.
      *
-     * @throws ConcurrentUpdateException if it changed (a key may have been added meanwhile)
-     * @throws StillReferencedException if keys are still recorded as distributed to it
+     * @throws ConcurrentUpdateException if it changed since it was read
+     * @throws StillReferencedException if keys are recorded as distributed to it
      */
     void delete(String name, String etag);
+
+    /**
+     * Whether keys may join the provider: it exists and no deletion has marked it. A distribution asks
+     * after recording its membership, so a deletion that marked the provider first is never missed.
+     */
+    boolean acceptsMembers(String name);
 
     /** Names of the keys recorded as distributed to the provider, in ascending order. */
     List<String> memberKeys(String providerName);
 
     /**
-     * Records that {@code keyName} is distributed to the provider, in one transaction with a rewrite of
-     * the provider under {@code providerEtag}. Idempotent: an existing record is kept.
-     *
-     * @return the provider as rewritten
-     * @throws ConcurrentUpdateException if the provider changed or was deleted since it was read
+     * Records that {@code keyName} is distributed to the provider; a record of its own, written alone.
+     * Idempotent: an existing record is kept. Check {@link #acceptsMembers} afterwards.
      */
-    Stored<KmsProvider> addMember(KmsProvider provider, String providerEtag, String keyName);
+    void addMember(String providerName, String keyName);
 
     /** Forgets that {@code keyName} is distributed to the provider. Idempotent. */
     void removeMember(String providerName, String keyName);

@@ -23,6 +23,7 @@ import io.keymgmt.store.Stored;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,17 +54,24 @@ final class EngineFixture implements AutoCloseable {
     final SteppingClock clock = new SteppingClock(T0);
     final FlakySealer sealer;
     final KeyManagementEngine engine;
+    final EngineSettings settings;
     private final LocalKeyFileKek kek;
 
     EngineFixture(Path dir) {
+        this(dir, EngineSettings.defaults());
+    }
+
+    /** An engine with the deployment's settings (minimum rotation period, retry backoff) given. */
+    EngineFixture(Path dir, EngineSettings settings) {
+        this.settings = settings;
         kek = LocalKeyFileKek.openOrCreate(dir.resolve("kek.key"));
         sealer = new FlakySealer(new EnvelopeSealer(kek));
-        engine = KeyManagementEngine.create(keyStore, providerStore, sealer, vaults, clock);
+        engine = KeyManagementEngine.create(keyStore, providerStore, sealer, vaults, clock, settings);
     }
 
     /** Another instance of the engine (its own connection cache) over the same storage, sealer and vaults. */
     KeyManagementEngine anotherInstance() {
-        return KeyManagementEngine.create(keyStore, providerStore, sealer, vaults, clock);
+        return KeyManagementEngine.create(keyStore, providerStore, sealer, vaults, clock, settings);
     }
 
     Keys keys() {
@@ -76,6 +84,10 @@ final class EngineFixture implements AutoCloseable {
 
     Distributions distributions() {
         return engine.distributions();
+    }
+
+    Rotations rotations() {
+        return engine.rotations();
     }
 
     /** Request values from name, value pairs; values may be null. */
@@ -161,6 +173,14 @@ final class EngineFixture implements AutoCloseable {
             POOL.add(RsaKeyGenerator.generate(KeyType.RSA_2048));
         }
         return POOL.get((number - 1) % POOL_SIZE);
+    }
+
+    /** Gives a seeded key a rotation period through the store port, unobserved (its last rotation stays). */
+    void rotateEvery(String name, Duration period) {
+        quietly(() -> {
+            Stored<ManagedKey> key = keyStore.find(name).orElseThrow();
+            keyStore.update(key.value().withRotationPeriod(period, clock.instant()), key.etag());
+        });
     }
 
     ManagedKey storedKey(String name) {

@@ -9,6 +9,7 @@ import static io.keymgmt.engine.EngineFixture.vaultName;
 import io.keymgmt.engine.fakes.InMemoryVault.Op;
 import io.keymgmt.keyvault.KeyVaultException.Reason;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -88,7 +89,22 @@ final class Scenarios {
                     f.vaultOf("p").calls().failNthCall(Op.IMPORT, 2, () -> f.vaultOf("p").refusal(Op.IMPORT,
                             Reason.UNAVAILABLE));
                     assertFault(Fault.AZURE_FAILED, () -> f.distribute("p", "k", "encrypt", "hsm"));
-                }, f -> f.distributions().sync("p", "k")));
+                }, f -> f.distributions().sync("p", "k")),
+                new Scenario("plan rotations and resumes", "Rotations.plan", f -> {
+                    rotatingAndBehind(f);
+                    f.clock.advance(Duration.ofDays(30));
+                }, f -> f.rotations().plan(f.clock.instant(), 10)),
+                new Scenario("perform a queued resume", "Rotations.perform", Scenarios::rotatingAndBehind,
+                        f -> f.rotations().perform(params("kind", "sync", "key", "k", "provider", "p"))));
+    }
+
+    /** Key k in p (with credentials), rotating monthly, whose vault missed version 2: the import was refused. */
+    private static void rotatingAndBehind(EngineFixture f) {
+        providerWithCredentials(f, "p");
+        f.seedKey("k", 2);
+        f.rotateEvery("k", Duration.ofDays(30));
+        f.vaultOf("p").calls().failNthCall(Op.IMPORT, 2, () -> f.vaultOf("p").refusal(Op.IMPORT, Reason.UNAVAILABLE));
+        assertFault(Fault.AZURE_FAILED, () -> f.distribute("p", "k", "encrypt", "software"));
     }
 
     /** Operations that generate an RSA key on every run. */
@@ -96,6 +112,11 @@ final class Scenarios {
         return List.of(
                 new Scenario("create a key", "Keys.write", f -> { }, f -> f.keys().write("k", params("deletion_allowed", true))),
                 new Scenario("rotate a distributed key", "Keys.rotate", f -> distributed(f, 1, "hsm"),
-                        f -> f.keys().rotate("k", Parameters.none())));
+                        f -> f.keys().rotate("k", Parameters.none())),
+                new Scenario("perform a queued rotation", "Rotations.perform", f -> {
+                    distributed(f, 1, "software");
+                    f.rotateEvery("k", Duration.ofDays(30));
+                    f.clock.advance(Duration.ofDays(30));
+                }, f -> f.rotations().perform(params("kind", "rotate", "key", "k", "expected_version", 1))));
     }
 }

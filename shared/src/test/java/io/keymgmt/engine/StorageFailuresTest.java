@@ -179,7 +179,7 @@ class StorageFailuresTest {
     @Test
     void theScenariosCoverEveryPublicOperation() {
         Set<String> operations = new TreeSet<>();
-        for (Class<?> type : List.of(Keys.class, Providers.class, Distributions.class)) {
+        for (Class<?> type : List.of(Keys.class, Providers.class, Distributions.class, Rotations.class)) {
             for (Method m : type.getDeclaredMethods()) {
                 if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic()) {
                     operations.add(type.getSimpleName() + "." + m.getName());

@@ -36,6 +36,8 @@ public final class TableProviderStore implements ProviderStore {
 
     static final String PROVIDER_ROW = "provider";
     private static final String MEMBER_PREFIX = "key|";
+    /** The mark a deletion sets before it looks for members; a distribution that sees it backs out. */
+    private static final String DELETING = "Deleting";
     /** The character after '|': every member row key sorts below {@code key} followed by it. */
     private static final String MEMBER_END = "key}";
 
@@ -91,11 +93,30 @@ public final class TableProviderStore implements ProviderStore {
 
     @Override
     public void delete(String name, String etag) {
-        if (!memberKeys(name).isEmpty()) {
+        // The mark first, then the look for members: a distribution records its membership before it
+        // checks for the mark, so one of the two always sees the other.
+        String marked;
+        try {
+            marked = Etags.of(table.updateEntityWithResponse(withEtag(new TableEntity(name, PROVIDER_ROW)
+                    .addProperty(DELETING, true), etag), TableEntityUpdateMode.MERGE, true, null, Context.NONE));
+        } catch (RuntimeException e) {
+            if (e instanceof TableServiceException t && TableErrors.status(t) == 404) {
+                return;
+            }
+            throw TableErrors.translate("marking provider " + name + " for deletion", e);
+        }
+        List<String> members = memberKeys(name);
+        if (!members.isEmpty()) {
+            try {
+                table.updateEntityWithResponse(withEtag(new TableEntity(name, PROVIDER_ROW).addProperty(DELETING, false),
+                        marked), TableEntityUpdateMode.MERGE, true, null, Context.NONE);
+            } catch (RuntimeException e) {
+                // Someone changed it since; the mark went with that write, or the next deletion takes it back.
+            }
             throw new StillReferencedException("KMS provider \"" + name + "\" still holds keys");
         }
         try {
-            table.deleteEntityWithResponse(withEtag(new TableEntity(name, PROVIDER_ROW), etag), true, null, Context.NONE);
+            table.deleteEntityWithResponse(withEtag(new TableEntity(name, PROVIDER_ROW), marked), true, null, Context.NONE);
         } catch (RuntimeException e) {
             throw TableErrors.translate("deleting provider " + name, e);
         }
@@ -119,16 +140,20 @@ public final class TableProviderStore implements ProviderStore {
     }
 
     @Override
-    public Stored<KmsProvider> addMember(KmsProvider provider, String providerEtag, String keyName) {
-        TableEntity entity = write(provider);
-        TableEntity member = new TableEntity(provider.name(), MEMBER_PREFIX + keyName).addProperty("KeyName", keyName);
-        List<TableTransactionAction> actions = List.of(
-                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, withEtag(entity, providerEtag), true),
-                // Upsert keeps the call idempotent when a retry finds the member already recorded.
-                new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, member));
-        EntityGroupTransaction done = EntityGroupTransaction.submit(table,
-                "recording key " + keyName + " in provider " + provider.name(), actions);
-        return new Stored<>(asStored(entity), done.etag(0));
+    public void addMember(String providerName, String keyName) {
+        // Upsert keeps the call idempotent when a retry finds the member already recorded.
+        TableEntity member = new TableEntity(providerName, MEMBER_PREFIX + keyName).addProperty("KeyName", keyName);
+        try {
+            table.upsertEntity(member);
+        } catch (RuntimeException e) {
+            throw TableErrors.translate("recording key " + keyName + " in provider " + providerName, e);
+        }
+    }
+
+    @Override
+    public boolean acceptsMembers(String name) {
+        return Entities.find(table, name, PROVIDER_ROW, "reading provider " + name)
+                .map(e -> !Boolean.TRUE.equals(e.getProperty(DELETING))).orElse(false);
     }
 
     @Override

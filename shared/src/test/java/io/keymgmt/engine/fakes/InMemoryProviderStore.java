@@ -16,19 +16,20 @@ import java.util.TreeSet;
 /**
  * {@link ProviderStore} in memory, with the contract of the Table Storage adapter: new ETags on every
  * write, conditional writes that fail with {@link ConcurrentUpdateException} on a stale or missing
- * provider, a membership recorded together with a rewrite of the provider (so a deletion that read the
- * provider before fails its condition), memberships kept in the provider's partition whether or not
- * the provider row exists, and idempotent deletes. Faults and interleavings go through {@link #calls()}.
+ * provider, a membership recorded on its own (touching no shared record), a deletion that marks the
+ * provider before it looks for members (through {@link #memberKeys}, so a test can interleave there),
+ * memberships kept whether or not the provider exists, and idempotent deletes. Faults and interleavings go through {@link #calls()}.
  */
 public final class InMemoryProviderStore implements ProviderStore {
 
     /** The port's methods, for counting and fault injection. */
     public enum Call {
-        FIND, LIST_NAMES, CREATE, REPLACE, DELETE, MEMBER_KEYS, ADD_MEMBER, REMOVE_MEMBER
+        FIND, LIST_NAMES, CREATE, REPLACE, DELETE, MEMBER_KEYS, ADD_MEMBER, REMOVE_MEMBER, ACCEPTS_MEMBERS
     }
 
     private final Map<String, Stored<KmsProvider>> providers = new TreeMap<>();
     private final Map<String, TreeSet<String>> members = new TreeMap<>();
+    private final java.util.Set<String> marked = new TreeSet<>();
     private final PortCalls<Call> calls = new PortCalls<>(Call.class);
 
     public PortCalls<Call> calls() {
@@ -74,25 +75,55 @@ public final class InMemoryProviderStore implements ProviderStore {
         requireCurrent(provider.name(), etag, "updating provider " + provider.name());
         Stored<KmsProvider> stored = new Stored<>(provider, Etags.next());
         providers.put(provider.name(), stored);
+        // A replace writes the whole record, as the Table adapter's does: a deletion's mark goes with it.
+        marked.remove(provider.name());
         return stored;
+    }
+
+    /** Whether a deletion has marked the provider, unobserved. */
+    public synchronized boolean isMarked(String name) {
+        return marked.contains(name);
     }
 
     @Override
     public synchronized void delete(String name, String etag) {
         calls.enter(Call.DELETE);
-        // The order of the Table adapter: members first, then the provider's condition.
-        if (!members.getOrDefault(name, new TreeSet<>()).isEmpty()) {
-            throw new StillReferencedException("KMS provider \"" + name + "\" still holds keys");
-        }
+        // The order of the Table adapter: the mark (on the provider's condition), the look for members,
+        // then the deletion on the mark's condition.
         Stored<KmsProvider> current = providers.get(name);
         if (current == null) {
             return;
         }
         if (!current.etag().equals(etag)) {
-            throw new ConcurrentUpdateException("deleting provider " + name + ": it changed since it was read; read it"
-                    + " again", null);
+            throw new ConcurrentUpdateException("marking provider " + name + " for deletion: it changed since it was"
+                    + " read; read it again", null);
+        }
+        String markEtag = Etags.next();
+        providers.put(name, new Stored<>(current.value(), markEtag));
+        marked.add(name);
+        if (!memberKeys(name).isEmpty()) {
+            Stored<KmsProvider> now = providers.get(name);
+            if (now != null && now.etag().equals(markEtag)) {
+                providers.put(name, new Stored<>(now.value(), Etags.next()));
+                marked.remove(name);
+            }
+            throw new StillReferencedException("KMS provider \"" + name + "\" still holds keys");
+        }
+        Stored<KmsProvider> now = providers.get(name);
+        if (now == null) {
+            return;
+        }
+        if (!now.etag().equals(markEtag)) {
+            throw new ConcurrentUpdateException("deleting provider " + name + ": it changed since it was marked", null);
         }
         providers.remove(name);
+        marked.remove(name);
+    }
+
+    @Override
+    public synchronized boolean acceptsMembers(String name) {
+        calls.enter(Call.ACCEPTS_MEMBERS);
+        return providers.containsKey(name) && !marked.contains(name);
     }
 
     @Override
@@ -102,13 +133,9 @@ public final class InMemoryProviderStore implements ProviderStore {
     }
 
     @Override
-    public synchronized Stored<KmsProvider> addMember(KmsProvider provider, String providerEtag, String keyName) {
+    public synchronized void addMember(String providerName, String keyName) {
         calls.enter(Call.ADD_MEMBER);
-        requireCurrent(provider.name(), providerEtag, "recording key " + keyName + " in provider " + provider.name());
-        Stored<KmsProvider> stored = new Stored<>(provider, Etags.next());
-        providers.put(provider.name(), stored);
-        members.computeIfAbsent(provider.name(), n -> new TreeSet<>()).add(keyName);
-        return stored;
+        members.computeIfAbsent(providerName, n -> new TreeSet<>()).add(keyName);
     }
 
     @Override
