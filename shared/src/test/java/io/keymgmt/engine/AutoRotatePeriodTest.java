@@ -158,6 +158,25 @@ class AutoRotatePeriodTest {
         f.rotations().plan(T0, 10);
     }
 
+    @Disabled("bug: Keys.checkedPeriod has no upper bound, so auto_rotate_period=\"999999999d\" (or \"3000000d\", "
+            + "any period putting the next rotation past 9999-12-31, the end of Table Storage's DateTime range) is "
+            + "accepted; TableKeyStore.writeKey then stores NextRotationAt in year 2739933 (Azurite takes it) and every "
+            + "read of that header fails with StoreException \"Table Storage could not be reached (HttpResponseException:"
+            + " Deserialization Failed.)\": the key can no longer be read, updated or deleted (STORAGE_UNAVAILABLE), and "
+            + "TableKeyStore.allKeys fails the same way, so Rotations.plan stops resuming distributions of every key; it "
+            + "should be refused as INVALID_REQUEST")
+    @Test
+    void aPeriodWhoseNextRotationIsBeyondWhatStorageHoldsIsRefused() {
+        f.seedKey("k", 1);
+
+        for (String far : List.of("999999999d", "3000000d")) {
+            KeyManagementException e = assertFault(Fault.INVALID_REQUEST,
+                    () -> f.keys().write("k", params("auto_rotate_period", far)));
+            assertTrue(e.getMessage().contains("auto_rotate_period"), e.getMessage());
+        }
+        assertEquals(Duration.ZERO, f.storedKey("k").rotationPeriod());
+    }
+
     // The minimum
 
     @Test

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -192,6 +193,20 @@ class RotationPerformTest {
     }
 
     @Test
+    void aKeyDeletedWhileItsRotationIsBeingMadeIsSkippedAndGetsNoVersion() {
+        f.seedKey("k", 1, 1, true);
+        f.rotateEvery("k", MONTH);
+        f.clock.advance(MONTH);
+        f.keyStore.calls().beforeNext(Call.ADD_VERSION, f.meanwhile(() -> f.anotherInstance().keys().delete("k")));
+
+        WorkOutcome outcome = perform(rotate("k", 1));
+
+        assertEquals(new WorkOutcome(Result.SKIPPED, "key \"k\" no longer exists"), outcome);
+        assertTrue(f.findKey("k").isEmpty());
+        assertEquals(0, f.keyStore.versionRows("k"), "no version left behind");
+    }
+
+    @Test
     void aKeyThatIsNotDueGetsNoVersionButItsVaultsAreStillBroughtUpToDate() {
         f.seedKey("k", 2);
         f.distribute("p", "k", "encrypt", "software");
@@ -262,6 +277,15 @@ class RotationPerformTest {
         assertEquals(0, done.failedAttempts());
         assertEquals(Optional.empty(), done.retryAt());
         assertEquals(f.modulusOf("k", 2), inVault("k").get(1).modulus());
+    }
+
+    @Test
+    void anExpectedVersionTheKeyNeverReachedRotatesNothing() {
+        dueAndQueued();
+
+        assertEquals(Result.SKIPPED, perform(rotate("k", 7)).result());
+        assertEquals(1, f.storedKey("k").latestVersion());
+        assertEquals(0, f.keyStore.calls().count(Call.ADD_VERSION));
     }
 
     @Test
@@ -368,6 +392,21 @@ class RotationPerformTest {
     }
 
     @Test
+    void aSyncMessageWhoseDistributionIsRemovedWhileItIsPerformedIsSkipped() {
+        f.seedKey("k", 1);
+        f.distribute("p", "k", "encrypt", "software");
+        f.resetCounts();
+        f.keyStore.calls().beforeNext(Call.FIND, f.meanwhile(() -> f.anotherInstance().distributions().remove("p", "k")));
+
+        WorkOutcome outcome = perform(sync("k", "p"));
+
+        assertEquals(Result.SKIPPED, outcome.result());
+        assertEquals("key \"k\" is not distributed to KMS provider \"p\"", outcome.detail());
+        assertTrue(f.storedDistribution("p", "k").isEmpty());
+        assertEquals(0, vault().calls().count(Op.IMPORT));
+    }
+
+    @Test
     void aSyncMessageForADistributionBeingRemovedIsSkipped() {
         f.seedKey("k", 1);
         f.distribute("p", "k", "encrypt", "software");
@@ -380,6 +419,36 @@ class RotationPerformTest {
         assertEquals(Result.SKIPPED, outcome.result());
         assertEquals(0, f.vaults.calls().total(), "left to its removal");
         assertEquals(DistributionState.REMOVING, f.distribution("p", "k").state());
+    }
+
+    @Disabled("bug: a sync whose KMS provider is gone fails in DistributionSync.sync with CONFLICT \"KMS provider \\\"p\\\" "
+            + "no longer exists\" before any Azure call, and only a KeyVaultException records a failure "
+            + "(DistributionSync.recordError), so the distribution keeps no retryAt and an updatedAt long past: "
+            + "Rotations.plan queues it again at every timer firing, and every delivery fails again (to the poison queue), "
+            + "forever; the reconciler should back off (record the failure) or skip a distribution it can never sync")
+    @Test
+    void aDistributionWhoseProviderIsGoneIsNotQueuedAgainAtEveryFiring() {
+        f.seedKey("k", 2);
+        f.distribute("p", "k", "encrypt", "software");
+        f.keyStore.calls().failNext(Call.DISTRIBUTIONS, 1, StoreFaults::outage);
+        assertFault(Fault.STORAGE_UNAVAILABLE, () -> f.keys().write("k", params("min_enabled_version", 2)));
+        // The state a crash between the distribution's record and its membership leaves, once the provider is deleted.
+        f.quietly(() -> {
+            f.providerStore.removeMember("p", "k");
+            f.providerStore.delete("p", f.providerStore.find("p").orElseThrow().etag());
+        });
+        f.clock.advance(Duration.ofMinutes(5));
+        List<ScheduledWork> work = f.rotations().plan(f.clock.instant(), 10);
+        assertEquals(List.of(sync("k", "p")), work.stream().map(ScheduledWork::message).toList());
+
+        try {
+            perform(work.get(0).message());
+        } catch (KeyManagementException e) {
+            // Whatever it reports, the next firing must not queue it again at once.
+        }
+
+        assertEquals(List.of(), f.rotations().plan(f.clock.instant().plusSeconds(30), 10),
+                "queued again half a minute later");
     }
 
     // Malformed messages

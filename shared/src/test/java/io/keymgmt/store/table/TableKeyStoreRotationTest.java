@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
@@ -159,6 +160,29 @@ class TableKeyStoreRotationTest {
         assertEquals(List.of("old"), names(store.allKeys()));
     }
 
+    @Disabled("bug: TableKeyStore.writeKey stores a NextRotationAt past 9999-12-31 (here year 2739933, from a period of "
+            + "999999999 days, which the engine accepts) that it cannot read back: find fails with StoreException "
+            + "\"reading key far: Table Storage could not be reached (HttpResponseException: Deserialization Failed.)\" and "
+            + "allKeys fails the same way for every key of the table, which stops Rotations.plan; a header the adapter "
+            + "writes must read back (or the write must be refused)")
+    @Test
+    void aHeaderWhoseNextRotationIsFarAwayIsEitherRefusedOrReadable() {
+        store.create(key("fine"), fixture.version("fine", 1));
+        ManagedKey far = key("far").withRotationPeriod(Duration.ofDays(999_999_999L), T0);
+        boolean written;
+        try {
+            store.create(far, fixture.version("far", 1));
+            written = true;
+        } catch (RuntimeException refused) {
+            written = false;
+        }
+
+        if (written) {
+            assertEquals(far, store.find("far").orElseThrow().value());
+        }
+        assertEquals(written ? List.of("far", "fine") : List.of("fine"), names(store.allKeys()));
+    }
+
     // The distribution
 
     @Test
@@ -212,7 +236,8 @@ class TableKeyStoreRotationTest {
         Instant now = Instant.parse("2025-06-01T12:00:00.000001Z");
         rotating("long-due", MONTH, 1, T0);
         rotating("due-now", MONTH, 3, now.minus(MONTH));
-        rotating("not-yet", MONTH, 2, now.minus(MONTH).plusNanos(1_000));
+        // A millisecond: Azurite compares times in its filters to the millisecond (Azure to 100 ns).
+        rotating("not-yet", MONTH, 2, now.minus(MONTH).plusMillis(1));
         rotating("rotated-lately", MONTH, 2, now.minusSeconds(1));
         store.create(key("off"), fixture.version("off", 1));
         Stored<ManagedKey> deleting = rotating("being-deleted", Duration.ofHours(1), 1, T0);
@@ -224,7 +249,7 @@ class TableKeyStoreRotationTest {
         for (Stored<ManagedKey> k : due) {
             assertEquals(store.find(k.value().name()).orElseThrow(), k, "the header with the ETag a rotation needs");
         }
-        assertEquals(List.of("long-due"), names(store.dueForRotation(now.minusNanos(1_000), 10)));
+        assertEquals(List.of("long-due"), names(store.dueForRotation(now.minusMillis(1), 10)));
         assertEquals(List.of(), store.dueForRotation(T0, 10));
     }
 
@@ -242,6 +267,16 @@ class TableKeyStoreRotationTest {
         assertEquals(List.of("b", "c", "d", "e"), names(store.dueForRotation(now, 4)));
         assertEquals(List.of("b", "c", "d", "e"), names(store.dueForRotation(now, 100)));
         assertFalse(names(store.dueForRotation(now, 1)).contains("a-deleting"));
+    }
+
+    @Disabled("bug (minor): TableKeyStore.dueForRotation adds a due header before it compares the count with the "
+            + "limit, so a limit of 0 returns one header, against the port's \"at most limit\" (InMemoryKeyStore returns "
+            + "none); with keymgmt.rotation.plan-limit=0 the timer still queues one rotation per firing")
+    @Test
+    void aLimitOfZeroFindsNothing() {
+        rotating("k", Duration.ofHours(1), 1, T0);
+
+        assertEquals(List.of(), store.dueForRotation(T0.plus(Duration.ofDays(1)), 0));
     }
 
     @Test
