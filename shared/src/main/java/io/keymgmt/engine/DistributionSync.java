@@ -13,6 +13,7 @@ import io.keymgmt.keyvault.TargetVault;
 import io.keymgmt.kms.Distribution;
 import io.keymgmt.kms.DistributionState;
 import io.keymgmt.kms.KmsProvider;
+import io.keymgmt.seal.SealingException;
 import io.keymgmt.secrets.SecretBytes;
 import io.keymgmt.store.ConcurrentUpdateException;
 import io.keymgmt.store.KeyStore;
@@ -124,6 +125,14 @@ final class DistributionSync {
             KeyManagementException explained = AzureFaults.explain(providerName, e);
             recordError(current, explained.getMessage());
             throw explained;
+        } catch (KeyManagementException e) {
+            // Not Azure's doing (the provider is gone, a version is missing, a lost race): recorded too,
+            // so the read says why and the reconciler backs off instead of queueing it at every firing.
+            recordError(current, e.getMessage());
+            throw e;
+        } catch (SealingException e) {
+            recordError(current, "the sealing key could not be used: " + e.getMessage());
+            throw e;
         }
     }
 

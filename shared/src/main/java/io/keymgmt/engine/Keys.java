@@ -248,8 +248,16 @@ public final class Keys {
         return store.update(updated, current.etag());
     }
 
-    /** Zero turns rotation off; anything else must be at least the deployment's minimum. */
+    /** The longest period: a next rotation must stay a time every store can hold (Table Storage ends at 9999). */
+    static final Duration MAXIMUM_ROTATION_PERIOD = Duration.ofDays(36_500);
+
+    /** Zero turns rotation off; anything else must be at least the deployment's minimum, and at most 100 years. */
     private Duration checkedPeriod(Duration period) {
+        if (period.compareTo(MAXIMUM_ROTATION_PERIOD) > 0) {
+            throw KeyManagementException.invalid("auto_rotate_period " + Parameters.describe(period)
+                    + " is longer than the maximum of " + Parameters.describe(MAXIMUM_ROTATION_PERIOD)
+                    + " (100 years); give a shorter period, or 0 to turn rotation off");
+        }
         if (!period.isZero() && period.compareTo(settings.minimumRotationPeriod()) < 0) {
             throw KeyManagementException.invalid("auto_rotate_period " + Parameters.describe(period)
                     + " is shorter than the minimum of " + Parameters.describe(settings.minimumRotationPeriod())

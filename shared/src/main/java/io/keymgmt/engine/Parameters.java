@@ -129,7 +129,8 @@ public final class Parameters {
         }
         if (isIntegral(v)) {
             BigInteger seconds = new BigInteger(v.toString());
-            if (seconds.signum() >= 0 && seconds.bitLength() < Long.SIZE) {
+            // Up to about 31 700 years: a period's rules (Keys) refuse long ones with their own message.
+            if (seconds.signum() >= 0 && seconds.compareTo(BigInteger.valueOf(1_000_000_000_000L)) <= 0) {
                 return Optional.of(Duration.ofSeconds(seconds.longValue()));
             }
         } else if (v instanceof String s) {
@@ -163,7 +164,7 @@ public final class Parameters {
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)([smhd])");
 
     private static Optional<Duration> parseDuration(String text) {
-        if (text.matches("\\d{1,18}")) {
+        if (text.matches("\\d{1,12}")) {
             return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
         }
         if (text.isEmpty() || !text.matches("(\\d{1,9}[smhd])+")) {

@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -421,11 +420,6 @@ class RotationPerformTest {
         assertEquals(DistributionState.REMOVING, f.distribution("p", "k").state());
     }
 
-    @Disabled("bug: a sync whose KMS provider is gone fails in DistributionSync.sync with CONFLICT \"KMS provider \\\"p\\\" "
-            + "no longer exists\" before any Azure call, and only a KeyVaultException records a failure "
-            + "(DistributionSync.recordError), so the distribution keeps no retryAt and an updatedAt long past: "
-            + "Rotations.plan queues it again at every timer firing, and every delivery fails again (to the poison queue), "
-            + "forever; the reconciler should back off (record the failure) or skip a distribution it can never sync")
     @Test
     void aDistributionWhoseProviderIsGoneIsNotQueuedAgainAtEveryFiring() {
         f.seedKey("k", 2);

@@ -60,6 +60,8 @@ public final class TableKeyStore implements KeyStore {
     private static final String DELETING = "Deleting";
     private static final String ROTATION_PERIOD = "RotationPeriodSeconds";
     private static final String NEXT_ROTATION = "NextRotationAt";
+    /** Edm.DateTime ends with 9999; a later time would be stored and then fail every read. */
+    private static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
     private final TableClient table;
 
@@ -98,11 +100,11 @@ public final class TableKeyStore implements KeyStore {
         List<Stored<ManagedKey>> due = new ArrayList<>();
         try {
             for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
-                if (!bool(e, DELETING)) {
-                    due.add(readKey(e));
-                }
                 if (due.size() >= limit) {
                     break;
+                }
+                if (!bool(e, DELETING)) {
+                    due.add(readKey(e));
                 }
             }
         } catch (RuntimeException e) {
@@ -372,7 +374,13 @@ public final class TableKeyStore implements KeyStore {
                 .addProperty(ROTATION_PERIOD, k.rotationPeriod().toSeconds())
                 .addProperty("LastRotatedAt", time(k.lastRotatedAt()));
         // The due index: written with the header it belongs to, so it is never out of step; absent when off.
-        k.nextRotationAt().ifPresent(next -> e.addProperty(NEXT_ROTATION, time(next)));
+        k.nextRotationAt().ifPresent(next -> {
+            if (next.isAfter(LATEST_TIME)) {
+                throw new IllegalArgumentException("key " + k.name() + " would next rotate at " + next
+                        + ", after the last time Table Storage can hold (" + LATEST_TIME + ")");
+            }
+            e.addProperty(NEXT_ROTATION, time(next));
+        });
         return e;
     }
 
