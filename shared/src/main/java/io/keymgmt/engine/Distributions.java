@@ -222,7 +222,7 @@ public final class Distributions {
                 + providerName + "\"");
     }
 
-    private static Set<KeyPurpose> purposes(List<String> names) {
+    static Set<KeyPurpose> purposes(List<String> names) {
         try {
             return KeyPurpose.parseList(names);
         } catch (IllegalArgumentException e) {
@@ -230,7 +230,7 @@ public final class Distributions {
         }
     }
 
-    private static Protection protection(String name) {
+    static Protection protection(String name) {
         try {
             return Protection.fromWireName(name);
         } catch (IllegalArgumentException e) {

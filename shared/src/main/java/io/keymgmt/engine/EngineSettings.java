@@ -10,13 +10,26 @@ import java.util.Objects;
  * @param retryBackoff how long the reconciler waits after a distribution's first failure; each further
  *     failure in a row doubles it
  * @param maximumRetryBackoff the longest it waits
+ * @param operationRetention how long a workflow's operation can be polled after it was started
  */
-public record EngineSettings(Duration minimumRotationPeriod, Duration retryBackoff, Duration maximumRetryBackoff) {
+public record EngineSettings(Duration minimumRotationPeriod, Duration retryBackoff, Duration maximumRetryBackoff,
+        Duration operationRetention) {
+
+    /** The default for how long operations are kept: a week, longer than any workflow waits on one. */
+    public static final Duration DEFAULT_OPERATION_RETENTION = Duration.ofDays(7);
+
+    public EngineSettings(Duration minimumRotationPeriod, Duration retryBackoff, Duration maximumRetryBackoff) {
+        this(minimumRotationPeriod, retryBackoff, maximumRetryBackoff, DEFAULT_OPERATION_RETENTION);
+    }
 
     public EngineSettings {
         Objects.requireNonNull(minimumRotationPeriod, "minimumRotationPeriod");
         Objects.requireNonNull(retryBackoff, "retryBackoff");
         Objects.requireNonNull(maximumRetryBackoff, "maximumRetryBackoff");
+        Objects.requireNonNull(operationRetention, "operationRetention");
+        if (operationRetention.isNegative() || operationRetention.isZero()) {
+            throw new IllegalArgumentException("operations must be kept for a positive time, was " + operationRetention);
+        }
         if (minimumRotationPeriod.isNegative() || minimumRotationPeriod.isZero()) {
             throw new IllegalArgumentException("the minimum rotation period must be positive, was "
                     + minimumRotationPeriod);

@@ -11,6 +11,10 @@ public enum Fault {
     NOT_FOUND(404),
     /** The request conflicts with the current state, here or in Azure (409). */
     CONFLICT(409),
+    /** What was asked for existed once and has expired (410). */
+    GONE(410),
+    /** An idempotency key was used again with a different request (422). */
+    IDEMPOTENCY_MISMATCH(422),
     /** Azure refused the configured identity: bad credentials or a missing permission (403). */
     AZURE_DENIED(403),
     /** Azure throttled us; retrying later will work (503). */

@@ -302,6 +302,32 @@ public final class Keys {
         }
     }
 
+    /**
+     * For an operation that rotates: adds the version after {@code expected} if the key is still at it,
+     * and syncs nothing (the operation brings each vault up to date itself, to report on each). A key
+     * already past {@code expected} gets no version: this operation, or another rotation, made it.
+     *
+     * @return the key as it now stands; empty when the key is gone
+     */
+    Optional<ManagedKey> rotatePast(String name, int expected) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Stored<ManagedKey>> current = store.find(name);
+            if (current.isEmpty() || current.get().value().latestVersion() != expected) {
+                return current.map(Stored::value);
+            }
+            Instant at = now();
+            ManagedKey next = current.get().value().rotated(at);
+            KeyVersion version = newVersion(name, next.latestVersion(), next.type(), at);
+            try {
+                return Optional.of(store.addVersion(next, current.get().etag(), version).value());
+            } catch (ConcurrentUpdateException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw KeyManagementException.conflict("key \"" + name + "\" is being changed by other requests; retry");
+                }
+            }
+        }
+    }
+
     /** Vault's 0 means "all versions enabled", which is min_enabled_version 1. */
     private static int checkedMinimum(int requested, ManagedKey key) {
         if (requested < 0) {

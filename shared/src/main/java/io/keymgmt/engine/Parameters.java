@@ -44,12 +44,18 @@ public final class Parameters {
 
     /** Vault's warning for parameters the operation does not take, or none. */
     List<String> warnings() {
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(read);
+        Set<String> unknown = unread();
         if (unknown.isEmpty()) {
             return List.of();
         }
         return List.of("Endpoint ignored these unrecognized parameters: " + unknown);
+    }
+
+    /** The names given that no read so far asked for, in order. */
+    Set<String> unread() {
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(read);
+        return unknown;
     }
 
     /** A string; numbers and booleans are taken in their text form, as Vault does. */

@@ -28,12 +28,15 @@ public final class Rotations {
     private final Keys keyOperations;
     private final Distributions distributions;
     private final EngineSettings settings;
+    private final Operations operations;
 
-    Rotations(KeyStore keys, Keys keyOperations, Distributions distributions, EngineSettings settings) {
+    Rotations(KeyStore keys, Keys keyOperations, Distributions distributions, EngineSettings settings,
+            Operations operations) {
         this.keys = keys;
         this.keyOperations = keyOperations;
         this.distributions = distributions;
         this.settings = settings;
+        this.operations = operations;
     }
 
     /**
@@ -106,17 +109,31 @@ public final class Rotations {
      *     fault of what failed, so the host retries the message
      */
     public WorkOutcome perform(Parameters message) {
+        return perform(message, false);
+    }
+
+    /**
+     * Does one queued item, as {@link #perform(Parameters)}; an operation a workflow started (kind
+     * {@value Operations#OPERATION}) goes to {@link Operations#perform}.
+     *
+     * @param lastTry whether the host gives up on the message after this try: an operation then ends
+     *     as failed instead of being left running
+     */
+    public WorkOutcome perform(Parameters message, boolean lastTry) {
         return Boundary.call(() -> {
             String kind = message.text("kind").orElseThrow(() -> KeyManagementException.invalid(
-                    "the message has no kind: it must be \"" + ROTATE + "\" or \"" + SYNC + "\""));
+                    "the message has no kind: it must be " + KINDS));
             return switch (kind) {
                 case ROTATE -> rotate(message);
                 case SYNC -> sync(message);
+                case Operations.OPERATION -> operations.perform(message, lastTry);
                 default -> throw KeyManagementException.invalid("unknown kind of message \"" + kind
-                        + "\": it must be \"" + ROTATE + "\" or \"" + SYNC + "\"");
+                        + "\": it must be " + KINDS);
             };
         });
     }
+
+    private static final String KINDS = "\"" + ROTATE + "\", \"" + SYNC + "\" or \"" + Operations.OPERATION + "\"";
 
     private WorkOutcome rotate(Parameters message) {
         String name = Names.requireKeyName(required(message.text("key"), "key"));

@@ -4,6 +4,10 @@ package io.keymgmt.engine;
 public record WorkOutcome(Result result, String detail) {
 
     public enum Result {
+        /** An operation a workflow started ended as it should. */
+        PERFORMED,
+        /** An operation a workflow started ended with an error, recorded on it. */
+        FAILED,
         /** A new version was added (and every distribution brought up to date). */
         ROTATED,
         /** A distribution was brought up to date. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.keymgmt.engine.fakes.FlakySealer;
 import io.keymgmt.engine.fakes.InMemoryKeyStore;
+import io.keymgmt.engine.fakes.InMemoryOperationStore;
 import io.keymgmt.engine.fakes.InMemoryProviderStore;
 import io.keymgmt.engine.fakes.InMemoryVault;
 import io.keymgmt.engine.fakes.InMemoryVaults;
@@ -50,6 +51,7 @@ final class EngineFixture implements AutoCloseable {
 
     final InMemoryKeyStore keyStore = new InMemoryKeyStore();
     final InMemoryProviderStore providerStore = new InMemoryProviderStore();
+    final InMemoryOperationStore operationStore = new InMemoryOperationStore();
     final InMemoryVaults vaults = new InMemoryVaults();
     final SteppingClock clock = new SteppingClock(T0);
     final FlakySealer sealer;
@@ -66,12 +68,12 @@ final class EngineFixture implements AutoCloseable {
         this.settings = settings;
         kek = LocalKeyFileKek.openOrCreate(dir.resolve("kek.key"));
         sealer = new FlakySealer(new EnvelopeSealer(kek));
-        engine = KeyManagementEngine.create(keyStore, providerStore, sealer, vaults, clock, settings);
+        engine = KeyManagementEngine.create(keyStore, providerStore, operationStore, sealer, vaults, clock, settings);
     }
 
     /** Another instance of the engine (its own connection cache) over the same storage, sealer and vaults. */
     KeyManagementEngine anotherInstance() {
-        return KeyManagementEngine.create(keyStore, providerStore, sealer, vaults, clock, settings);
+        return KeyManagementEngine.create(keyStore, providerStore, operationStore, sealer, vaults, clock, settings);
     }
 
     Keys keys() {

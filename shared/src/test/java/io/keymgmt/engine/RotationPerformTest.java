@@ -452,7 +452,7 @@ class RotationPerformTest {
         f.seedKey("k", 1);
         f.resetCounts();
 
-        assertEquals("the message has no kind: it must be \"rotate\" or \"sync\"",
+        assertEquals("the message has no kind: it must be \"rotate\", \"sync\" or \"operation\"",
                 assertFault(Fault.INVALID_REQUEST, () -> perform(map("key", "k", "expected_version", 1))).getMessage());
         assertFault(Fault.INVALID_REQUEST, () -> perform(map("kind", null, "key", "k")));
         assertFault(Fault.INVALID_REQUEST, () -> perform(Map.of()));
@@ -465,7 +465,7 @@ class RotationPerformTest {
         KeyManagementException e = assertFault(Fault.INVALID_REQUEST,
                 () -> perform(map("kind", kind, "key", "k", "expected_version", 1, "provider", "p")));
 
-        assertEquals("unknown kind of message \"" + kind + "\": it must be \"rotate\" or \"sync\"", e.getMessage());
+        assertEquals("unknown kind of message \"" + kind + "\": it must be \"rotate\", \"sync\" or \"operation\"", e.getMessage());
         assertEquals(0, f.keyStore.calls().total());
     }
 

@@ -50,9 +50,13 @@ public final class TableStorage {
         return new TableKeyStore(table("keys"));
     }
 
+    public TableOperationStore operations() {
+        return new TableOperationStore(table("operations"));
+    }
+
     /** Creates the engine's tables if they are missing. Call once at start-up, not per request. */
     public TableStorage ensureTables() {
-        for (String name : new String[] {"providers", "keys"}) {
+        for (String name : new String[] {"providers", "keys", "operations"}) {
             try {
                 service.createTableIfNotExists(prefix + name);
             } catch (RuntimeException e) {

@@ -63,16 +63,18 @@ public class EngineProducer {
                 : new SlidingWindowPacer(config.keyvault().pacingLimit(), config.keyvault().pacingWindow());
         Sealer sealer = sealer(config.seal(), http, environments);
         TableStorage tables = tables(config.storage(), http);
-        return KeyManagementEngine.create(tables.keys(), tables.providers(), sealer,
-                new AzureVaultConnector(credentials, http, pacer), Clock.systemUTC(), settings(config.rotation()));
+        return KeyManagementEngine.create(tables.keys(), tables.providers(), tables.operations(), sealer,
+                new AzureVaultConnector(credentials, http, pacer), Clock.systemUTC(),
+                settings(config.rotation(), config.actions()));
     }
 
-    private static EngineSettings settings(KeymgmtConfig.Rotation rotation) {
+    private static EngineSettings settings(KeymgmtConfig.Rotation rotation, KeymgmtConfig.Actions actions) {
         try {
-            return new EngineSettings(rotation.minimumPeriod(), rotation.retryBackoff(), rotation.maximumRetryBackoff());
+            return new EngineSettings(rotation.minimumPeriod(), rotation.retryBackoff(), rotation.maximumRetryBackoff(),
+                    actions.retention());
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("keymgmt.rotation.minimum-period, retry-backoff, maximum-retry-backoff: "
-                    + e.getMessage());
+            throw new ConfigurationException("keymgmt.rotation.minimum-period, retry-backoff, maximum-retry-backoff, "
+                    + "keymgmt.actions.retention: " + e.getMessage());
         }
     }
 

@@ -27,6 +27,8 @@ public interface KeymgmtConfig {
 
     Rotation rotation();
 
+    Actions actions();
+
     /**
      * Which function apps a build serves, by id ({@code keymgmt.app.deletion=true}). Read at build time,
      * where it decides which resources are built in (see FunctionApp); mapped here only so that the
@@ -149,6 +151,27 @@ public interface KeymgmtConfig {
         /** The local runtime's delay before a failed message is tried again (on Azure: host.json visibilityTimeout). */
         @WithDefault("10s")
         Duration localRetryDelay();
+    }
+
+    /** The workflow actions (Logic Apps) and the operations they start. */
+    interface Actions {
+        /** How long an action's request waits for its operation to end before it answers 202 with a Location. */
+        @WithDefault("3s")
+        Duration answerWithin();
+
+        /** The Retry-After a 202 gives: how long a workflow waits before it polls the operation again. */
+        @WithDefault("5s")
+        Duration retryAfter();
+
+        /** How long an operation can be polled after it started; later polls answer 410. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /**
+         * The address workflows reach this app at (https://host), for the Location of an operation; by
+         * default the address the request came to. Set it behind a gateway that does not forward the host.
+         */
+        Optional<String> baseUrl();
     }
 
     interface KeyVault {
