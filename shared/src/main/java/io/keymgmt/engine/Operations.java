@@ -151,6 +151,11 @@ public final class Operations {
                         + found.get().value().status().wireName());
             }
             Stored<Operation> current = save(found.get(), found.get().value().attempted(now()));
+            if (current.value().status().finished()) {
+                // Another worker ended it between the read and this attempt's write.
+                return new WorkOutcome(WorkOutcome.Result.SKIPPED, "operation " + id + " has already ended "
+                        + current.value().status().wireName());
+            }
             Stored<Operation> ended = switch (current.value().action()) {
                 case ROTATE_KEY -> rotate(current, lastTry);
                 case DISTRIBUTE_KEY -> oneVault(current, lastTry, op -> {

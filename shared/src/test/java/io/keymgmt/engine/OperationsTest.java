@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keymgmt.engine.WorkOutcome.Result;
+import io.keymgmt.engine.fakes.InMemoryOperationStore;
 import io.keymgmt.engine.fakes.InMemoryVault.Op;
 import io.keymgmt.keyvault.KeyVaultException.Reason;
 import io.keymgmt.operations.Operation;
@@ -105,6 +106,20 @@ class OperationsTest {
         assertEquals(Optional.empty(), afterEnd.message(), "an ended operation has nothing left to queue");
         assertEquals(OperationStatus.SUCCEEDED, afterEnd.operation().status());
         assertEquals(2, f.storedKey("k").latestVersion(), "one rotation for three requests and two deliveries");
+    }
+
+    @Test
+    void aWorkerThatFindsTheOperationEndedByAnotherMeanwhileDoesNothing() {
+        Operations.Started started = rotate(null);
+        // Another worker performs it between this worker's read and its first write.
+        f.operationStore.calls().beforeNext(InMemoryOperationStore.Call.REPLACE, () -> f.anotherInstance().operations()
+                .perform(Parameters.of(started.message().orElseThrow()), false));
+
+        WorkOutcome outcome = perform(started, false);
+
+        assertEquals(Result.SKIPPED, outcome.result(), outcome.detail());
+        assertEquals(2, f.storedKey("k").latestVersion(), "rotated once, by the other worker");
+        assertEquals(1, stored(started.operation().id()).attempts());
     }
 
     @Test
