@@ -3,6 +3,7 @@ package io.keymgmt.http.hosting;
 import io.keymgmt.http.routes.FunctionApp;
 import io.keymgmt.http.routes.Route;
 import io.keymgmt.http.routes.Routes;
+import io.keymgmt.http.routes.WorkflowActions;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * The one HTTP-triggered Azure Function of a function app: every request below the (empty) route
  * prefix, for the HTTP methods the app's routes use. Azure routes only standard methods, so Vault's
- * LIST verb is never among them; clients list with GET ?list=true there. GET is always in, for health.
+ * LIST verb is never among them; clients list with GET ?list=true there. GET is always in, for health; POST
+ * is in for an app that serves workflow actions.
  */
 public final class HttpFunction {
 
@@ -32,6 +34,9 @@ public final class HttpFunction {
                     methods.add(method.toLowerCase(java.util.Locale.ROOT));
                 }
             }
+        }
+        if (WorkflowActions.anyServedBy(Set.of(app))) {
+            methods.add("post");
         }
         return List.copyOf(methods);
     }

@@ -6,25 +6,23 @@ import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import io.keymgmt.http.config.KeymgmtConfig;
 import io.keymgmt.store.StoreException;
-import io.quarkus.arc.properties.IfBuildProperty;
-import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * The rotation queue, in builds that serve the rotation app: in the storage account of
+ * The rotation queue: in the storage account of
  * keymgmt.storage.connection-string (its QueueEndpoint), or at keymgmt.storage.queue-endpoint with
  * the managed identity. It must be the queue the Functions host's trigger reads (AzureWebJobsStorage).
+ * Made when first needed: the apps that use it (rotation, which reads it, and key-distribution, which
+ * queues the operations workflows start) resolve it at start-up through {@link RotationQueueAtStartup}.
  */
 @ApplicationScoped
-@IfBuildProperty(name = "keymgmt.app.rotation", stringValue = "true")
 public class RotationQueueProducer {
 
     @Produces
     @Singleton
-    @Startup
     RotationQueue rotationQueue(KeymgmtConfig config, HttpClient http) {
         KeymgmtConfig.Storage storage = config.storage();
         QueueServiceClientBuilder builder = new QueueServiceClientBuilder().httpClient(http)
@@ -36,7 +34,7 @@ public class RotationQueueProducer {
                 builder.endpoint(storage.queueEndpoint().get())
                         .credential(new ManagedIdentityCredentialBuilder().httpClient(http).build());
             } else {
-                throw new ConfigurationException("the rotation app needs its queue: set keymgmt.storage.queue-endpoint "
+                throw new ConfigurationException("this app needs the rotation queue: set keymgmt.storage.queue-endpoint "
                         + "(KEYMGMT_STORAGE_QUEUE_ENDPOINT, reached with the managed identity) or "
                         + "keymgmt.storage.connection-string (KEYMGMT_STORAGE_CONNECTION_STRING) with a QueueEndpoint");
             }

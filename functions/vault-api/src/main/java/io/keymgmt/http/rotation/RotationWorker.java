@@ -50,7 +50,7 @@ public class RotationWorker {
             return poison(text, messageId, e.getMessage());
         }
         try {
-            WorkOutcome outcome = engine.rotations().perform(message);
+            WorkOutcome outcome = engine.rotations().perform(message, dequeueCount >= RotationQueue.MAX_DEQUEUE_COUNT);
             LOG.infof("message %s: %s", messageId, outcome.detail());
             return new Handled(false, outcome.result() + ": " + outcome.detail());
         } catch (KeyManagementException e) {

@@ -92,6 +92,9 @@ public class RouteGate {
         if (SYSTEM_PATHS.contains(path) || hostInvoked.contains(path)) {
             return Decision.pass();
         }
+        if (path.equals(WorkflowActions.ROOT) || path.startsWith(WorkflowActions.ROOT + "/")) {
+            return action(method, path);
+        }
         String below;
         if (path.startsWith(mountPrefix)) {
             below = path.substring(mountPrefix.length());
@@ -136,6 +139,39 @@ public class RouteGate {
         }
         return new Decision(Optional.empty(),
                 Optional.of(URI.create(canonical + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))));
+    }
+
+    /** A workflow action or operation: served here, another app's (404 naming it), the wrong method (405), or none. */
+    private Decision action(String method, String path) {
+        List<String> segments = segments(path.substring(WorkflowActions.ROOT.length()).replaceFirst("^/", ""));
+        if (segments.size() == 2 && ("/" + segments.get(0)).equals(WorkflowActions.OPERATIONS.substring(
+                WorkflowActions.ROOT.length())) && !segments.get(1).isEmpty()) {
+            if (!method.equals("GET")) {
+                return Decision.answer(VaultResponses.errors(405, List.of("an operation is read with GET")));
+            }
+            if (WorkflowActions.OPERATION_APPS.stream().noneMatch(served::serves)) {
+                return Decision.answer(VaultResponses.errors(404, List.of(served.describe() + " records no "
+                        + "operations; the function app that started the operation answers for it")));
+            }
+            return Decision.pass();
+        }
+        Optional<WorkflowAction> action = segments.size() == 1 ? WorkflowActions.find(segments.get(0))
+                : Optional.empty();
+        if (action.isEmpty()) {
+            return Decision.answer(VaultResponses.errors(404, List.of("no action \"" + decode(String.join("/",
+                    segments)) + "\"; the actions are " + String.join(", ", WorkflowActions.names())
+                    + ", and " + WorkflowActions.OPERATIONS + "/{id} reads an operation")));
+        }
+        if (!method.equals("POST")) {
+            return Decision.answer(VaultResponses.errors(405, List.of("actions are called with POST and a JSON "
+                    + "body")));
+        }
+        if (!served.serves(action.get().app())) {
+            return Decision.answer(VaultResponses.errors(404, List.of(served.describe() + " does not serve the "
+                    + "action " + action.get().name() + "; the " + action.get().app().appName() + " function app "
+                    + "does")));
+        }
+        return Decision.pass();
     }
 
     /** The path below the mount in segments; one trailing slash (the vault CLI's list adds it) is dropped. */

@@ -229,11 +229,11 @@ public final class Routes {
         return Arrays.stream(KeyType.values()).filter(KeyType::isRsa).map(KeyType::wireName).toList();
     }
 
-    private static List<String> purposes() {
+    static List<String> purposes() {
         return Arrays.stream(KeyPurpose.values()).map(KeyPurpose::wireName).toList();
     }
 
-    private static List<String> protections() {
+    static List<String> protections() {
         return Arrays.stream(Protection.values()).map(Protection::wireName).toList();
     }
 

@@ -46,6 +46,41 @@ class RouteGateTest {
     }
 
     @Test
+    void workflowActionsPassOnlyWhereTheirAppIsServedAndOnlyAsPost() {
+        RouteGate deletion = Gates.gate("keymgmt", DELETION);
+        RouteGate providers = Gates.gate("keymgmt", PROVIDER_CONFIGURATION);
+        assertEquals(Decision.pass(), AGGREGATE.decide("POST", URI.create("/actions/rotate-key")));
+        assertEquals(Decision.pass(), deletion.decide("POST", URI.create("/actions/remove-key")));
+        assertEquals(Decision.pass(), providers.decide("POST", URI.create("/actions/list-providers")));
+        assertError(deletion.decide("POST", URI.create("/actions/rotate-key")), 404, "keymgmt-deletion does not serve "
+                + "the action rotate-key; the keymgmt-key-distribution function app does");
+        assertError(providers.decide("POST", URI.create("/actions/remove-key")), 404, "keymgmt-provider-configuration "
+                + "does not serve the action remove-key; the keymgmt-deletion function app does");
+        assertError(AGGREGATE.decide("GET", URI.create("/actions/rotate-key")), 405,
+                "actions are called with POST and a JSON body");
+        assertError(AGGREGATE.decide("POST", URI.create("/actions/rotate")), 404, "no action \"rotate\"; the actions "
+                + "are rotate-key, distribute-key, remove-key, key-status, list-keys, list-providers, and "
+                + "/actions/operations/{id} reads an operation");
+        assertError(AGGREGATE.decide("POST", URI.create("/actions")), 404, "no action \"\"; the actions "
+                + "are rotate-key, distribute-key, remove-key, key-status, list-keys, list-providers, and "
+                + "/actions/operations/{id} reads an operation");
+    }
+
+    @Test
+    void operationsAreReadWithGetFromTheAppsThatRecordThem() {
+        String poll = "/actions/operations/0123456789abcdef0123456789abcdef";
+        assertEquals(Decision.pass(), Gates.gate("keymgmt", KEY_DISTRIBUTION).decide("GET", URI.create(poll)));
+        assertEquals(Decision.pass(), Gates.gate("keymgmt", DELETION).decide("GET", URI.create(poll)));
+        assertError(Gates.gate("keymgmt", PROVIDER_CONFIGURATION).decide("GET", URI.create(poll)), 404,
+                "keymgmt-provider-configuration records no operations; the function app that started the operation "
+                + "answers for it");
+        assertError(AGGREGATE.decide("DELETE", URI.create(poll)), 405, "an operation is read with GET");
+        assertError(AGGREGATE.decide("GET", URI.create("/actions/operations/")), 404, "no action \"operations\"; "
+                + "the actions are rotate-key, distribute-key, remove-key, key-status, list-keys, list-providers, and "
+                + "/actions/operations/{id} reads an operation");
+    }
+
+    @Test
     void unknownPathsAndMountsAreVaultsNotFound() {
         assertError(AGGREGATE.decide("GET", URI.create("/v1/keymgmt/nothing/here")), 404, "unsupported path");
         assertError(AGGREGATE.decide("GET", URI.create("/v1/keymgmt")), 404, "unsupported path");

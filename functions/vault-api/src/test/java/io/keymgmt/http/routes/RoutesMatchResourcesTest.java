@@ -2,8 +2,11 @@ package io.keymgmt.http.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keymgmt.http.actions.ActionResource;
+import io.keymgmt.operations.OperationAction;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -46,6 +49,9 @@ class RoutesMatchResourcesTest {
             if (resource.getAnnotation(Path.class).value().startsWith("/v1/sys/")) {
                 continue; // Vault's system paths (health, the OpenAPI document) are every app's
             }
+            if (resource.getAnnotation(Path.class).value().equals(WorkflowActions.ROOT)) {
+                continue; // the workflow actions, outside Vault's API: see the test below
+            }
             IfBuildProperty included = resource.getAnnotation(IfBuildProperty.class);
             assertTrue(included != null && included.stringValue().equals("true"), resource
                     + " must be included by its app's build property, keymgmt.app.<id>=true");
@@ -69,6 +75,27 @@ class RoutesMatchResourcesTest {
             }
         }
         assertEquals(catalog, implemented);
+    }
+
+    @Test
+    void theWorkflowActionsAreOneResourceThatTheGateGuardsAction() throws Exception {
+        Set<String> implemented = new TreeSet<>();
+        for (Method method : ActionResource.class.getDeclaredMethods()) {
+            String httpMethod = httpMethod(method);
+            if (httpMethod != null) {
+                implemented.add(httpMethod + " " + method.getAnnotation(Path.class).value());
+            }
+        }
+        assertEquals(Set.of("POST {action}", "GET operations/{id}"), implemented);
+        assertNull(ActionResource.class.getAnnotation(IfBuildProperty.class), "every app has it; the gate decides");
+        assertEquals(WorkflowActions.OPERATIONS, WorkflowActions.ROOT + "/" + "operations");
+        for (WorkflowAction action : WorkflowActions.all()) {
+            // A long action is an operation the engine records; the others are answered at once.
+            assertEquals(action.longRunning(), OperationAction.fromWireName(action.name()).isPresent(), action.name());
+            assertTrue(!action.longRunning() || WorkflowActions.OPERATION_APPS.contains(action.app()), action.name());
+        }
+        assertEquals(Set.of(OperationAction.values()).size(),
+                WorkflowActions.all().stream().filter(WorkflowAction::longRunning).count());
     }
 
     @Test
