@@ -112,6 +112,36 @@ class LeastPrivilegeTest {
                     "kms/" + software + "/key/" + key, null, 200, called)).at("/data/versions")));
             assertEquals(4, inspector.versions(Deployment.VAULTS.get(0), azureName).size());
 
+            // Workflow actions, each through the app that owns its permissions: the key-distribution app
+            // records and queues a rotation, the rotation app's queue function does it, and any app that
+            // records operations answers the poll.
+            HttpResponse<String> started = d.call(KEY_DISTRIBUTION, "POST", "/actions/rotate-key",
+                    "{\"key\":\"" + key + "\"}");
+            assertEquals(202, started.statusCode(), started.body() + "\n" + d.host(KEY_DISTRIBUTION).outputTail(30));
+            String operation = json(started).get("id").asText();
+            assertTrue(started.headers().firstValue("Location").orElseThrow().endsWith("/actions/operations/" + operation));
+            List<String> queued = d.takeRotationWork(operation);
+            assertEquals(1, queued.size(), "the operation is queued once: " + queued);
+            InvocationResult performed = d.host(ROTATION).invoke(RotationFunctions.QUEUE,
+                    HostPayloads.queueData(queued.get(0)), HostPayloads.queueMetadata(RotationFunctions.QUEUE,
+                    "m-" + suffix(), 1));
+            assertTrue(performed.succeeded(), performed.body() + "\n" + d.host(ROTATION).outputTail(30));
+            JsonNode ended = json(d.call(KEY_DISTRIBUTION, "GET", "/actions/operations/" + operation, null));
+            assertEquals("succeeded", ended.get("status").asText(), ended.toString());
+            assertEquals(5, ended.get("version").asInt());
+            assertEquals(2, ended.at("/progress/vaults_done").asInt());
+            assertEquals(5, inspector.versions(Deployment.VAULTS.get(0), azureName).size());
+            JsonNode removed = json(d.call(DELETION, "POST", "/actions/remove-key", "{\"key\":\"" + key
+                    + "\",\"provider\":\"" + hsm + "\"}"));
+            assertEquals("succeeded", removed.get("status").asText(), removed.toString() + "\n"
+                    + d.host(DELETION).outputTail(30));
+            assertTrue(inspector.isSoftDeleted(Deployment.VAULTS.get(0), azureName), "removed with delete alone");
+            assertTrue(texts(json(d.call(PROVIDER_CONFIGURATION, "POST", "/actions/list-providers", "{}"))
+                    .get("providers")).contains(hsm));
+            HttpResponse<String> notHere = d.call(DELETION, "POST", "/actions/rotate-key", "{}");
+            assertEquals(404, notHere.statusCode(), notHere.body());
+            assertTrue(notHere.body().contains("keymgmt-key-distribution"), notHere.body());
+
             // Every app refuses the routes of the others, Vault-style.
             for (FunctionApp app : FunctionApp.values()) {
                 if (app == ROTATION && packaging == Packaging.CUSTOM_HANDLER) {
