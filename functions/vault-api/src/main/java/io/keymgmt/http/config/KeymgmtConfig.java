@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,11 +44,17 @@ public interface KeymgmtConfig {
     Optional<String> hosting();
 
     interface Api {
-        /** token: require {@link #token()} (Vault's X-Vault-Token); platform: the Functions host authenticates. */
+        /**
+         * token: require {@link #token()} (Vault's X-Vault-Token); entra-id: require an Entra ID access
+         * token for the API's app registration, with its app roles ({@link #entra()}); platform: the
+         * Functions host authenticates.
+         */
         @WithDefault("token")
         AuthMode auth();
 
         Optional<String> token();
+
+        Entra entra();
 
         @WithDefault("65536")
         int maxBodyBytes();
@@ -58,7 +65,23 @@ public interface KeymgmtConfig {
     }
 
     enum AuthMode {
-        TOKEN, PLATFORM
+        TOKEN, ENTRA_ID, PLATFORM
+    }
+
+    /** The API's own app registration in Entra ID, for keymgmt.api.auth=entra-id. */
+    interface Entra {
+        /** The directory (tenant) id whose tokens are accepted. */
+        Optional<String> tenantId();
+
+        /**
+         * The audiences accepted: the app ID URI (api://...) and the client id of the API's app
+         * registration; a token's aud must be one of them.
+         */
+        Optional<List<String>> audience();
+
+        /** Where the tenant publishes its signing keys; another host for sovereign clouds or the emulator. */
+        @WithDefault("https://login.microsoftonline.com")
+        String authorityHost();
     }
 
     interface Storage {
