@@ -60,8 +60,54 @@ final class DistributionSync {
         this.settings = settings;
     }
 
-    /** @throws KeyManagementException when Azure refuses or fails; the distribution records the error */
+    /**
+     * Brings the distribution up to {@code key} as the caller read it. When another instance (the
+     * rotation worker, a repeated request) writes the distribution between our read and our write,
+     * its work is kept and ours goes on from it, so a caller does not see a conflict for a race the
+     * engine can settle.
+     *
+     * @throws KeyManagementException when Azure refuses or fails; the distribution records the error
+     */
     Stored<Distribution> sync(ManagedKey key, Stored<Distribution> start) {
+        Stored<Distribution> current = start;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return syncOnce(key, current);
+            } catch (LostRace e) {
+                Distribution ours = current.value();
+                current = keys.distribution(ours.keyName(), ours.providerName()).orElseThrow(() ->
+                        KeyManagementException.conflict("the distribution of key \"" + ours.keyName() + "\" to \""
+                                + ours.providerName() + "\" was removed while it was being updated"));
+                Distribution theirs = current.value();
+                if (theirs.state() == DistributionState.REMOVING) {
+                    throw KeyManagementException.conflict("key \"" + ours.keyName() + "\" is being removed from KMS "
+                            + "provider \"" + ours.providerName() + "\"; it was not distributed");
+                }
+                if (settledBeyond(theirs, key)) {
+                    return current;
+                }
+                if (attempt >= MAX_RECORD_ATTEMPTS) {
+                    throw KeyManagementException.conflict("the distribution of key \"" + ours.keyName() + "\" to \""
+                            + ours.providerName() + "\" was changed by other requests " + attempt
+                            + " times while this one worked on it; retry");
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the distribution another instance wrote already holds everything {@code key} asks for:
+     * done, or every version in and a newer one being imported by that instance.
+     */
+    private static boolean settledBeyond(Distribution theirs, ManagedKey key) {
+        boolean done = theirs.state() == DistributionState.ACTIVE
+                && !theirs.isBehind(key.latestVersion(), key.minEnabledVersion());
+        boolean overtaken = theirs.missingVersions(key.latestVersion()).isEmpty()
+                && theirs.importingVersion() > key.latestVersion();
+        return done || overtaken;
+    }
+
+    private Stored<Distribution> syncOnce(ManagedKey key, Stored<Distribution> start) {
         Stored<Distribution> current = start;
         String providerName = start.value().providerName();
         try {
@@ -276,8 +322,14 @@ final class DistributionSync {
         try {
             return keys.updateDistribution(d, etag);
         } catch (ConcurrentUpdateException e) {
-            throw KeyManagementException.conflict("the distribution of key \"" + d.keyName() + "\" to \""
-                    + d.providerName() + "\" was changed by another request; retry");
+            throw new LostRace();
+        }
+    }
+
+    /** Another instance wrote the distribution first; {@link #sync} re-reads it and goes on from there. */
+    private static final class LostRace extends RuntimeException {
+        LostRace() {
+            super(null, null, false, false);
         }
     }
 

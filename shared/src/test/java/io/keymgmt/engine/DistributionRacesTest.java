@@ -60,6 +60,13 @@ class DistributionRacesTest {
                 action));
     }
 
+    /** Runs {@code action} as another instance just before the third distribution write: after v1's record. */
+    private void justBeforeTheCompletionOfAOneVersionDistribution(Runnable action) {
+        f.keyStore.calls().beforeNext(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, () -> { })
+                .beforeNext(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, () -> { })
+                .beforeNext(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, f.meanwhile(action));
+    }
+
     private void otherInstanceDistributes(String provider, String key) {
         f.anotherInstance().distributions().distribute(provider, key,
                 params("purpose", "encrypt", "protection", "software"));
@@ -127,14 +134,49 @@ class DistributionRacesTest {
     }
 
     @Test
-    void aDistributionChangedJustBeforeItsCompletionIsAConflictThatARepeatFinishes() {
+    void aDistributionChangedJustBeforeItsCompletionIsReReadAndCompletedWithoutAConflict() {
         f.seedKey("k", 1);
-        // The intent, record v1, then the completion: the third write loses.
+        // The intent, record v1, then the completion: the third write loses once.
         f.keyStore.calls().failNthCall(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, 3, StoreFaults::lostRace);
+
+        f.distribute("p", "k", "encrypt", "software");
+
+        Distribution d = f.distribution("p", "k");
+        assertEquals(Set.of(1), d.azureVersions().keySet());
+        assertEquals(DistributionState.ACTIVE, d.state());
+        assertEquals(1, vault().calls().count(Op.IMPORT), "nothing imported again");
+    }
+
+    @Test
+    void aRotationThatOvertakesTheDistributionLeavesTheNewVersionToTheInstanceImportingIt() {
+        f.seedKey("k", 1);
+        // Between our import of v1 and our completion, another instance rotates and starts importing v2.
+        justBeforeTheCompletionOfAOneVersionDistribution(() -> {
+            Stored<Distribution> theirs = f.keyStore.distribution("k", "p").orElseThrow();
+            f.keyStore.updateDistribution(theirs.value().withImporting(2, f.clock.instant()), theirs.etag());
+        });
+
+        f.distribute("p", "k", "encrypt", "software");
+
+        Distribution d = f.distribution("p", "k");
+        assertEquals(Set.of(1), d.azureVersions().keySet());
+        assertEquals(2, d.importingVersion(), "the other instance's intent stands");
+        assertEquals(1, vault().calls().count(Op.IMPORT), "version 2 is not imported by us as well");
+    }
+
+    @Test
+    void completingGivesUpAfterFiveLostRaces() {
+        f.seedKey("k", 1);
+        // The intent and the record of v1 succeed; the completion and its four retries lose.
+        f.keyStore.calls().failNthCall(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, 3, StoreFaults::lostRace);
+        for (int n = 4; n <= 7; n++) {
+            f.keyStore.calls().failNthCall(InMemoryKeyStore.Call.UPDATE_DISTRIBUTION, n, StoreFaults::lostRace);
+        }
 
         KeyManagementException e = assertFault(Fault.CONFLICT, () -> f.distribute("p", "k", "encrypt", "software"));
 
-        assertEquals("the distribution of key \"k\" to \"p\" was changed by another request; retry", e.getMessage());
+        assertEquals("the distribution of key \"k\" to \"p\" was changed by other requests 5 times while this "
+                + "one worked on it; retry", e.getMessage());
         Distribution d = f.distribution("p", "k");
         assertEquals(Set.of(1), d.azureVersions().keySet(), "the import was recorded");
         assertEquals(DistributionState.DISTRIBUTING, d.state());
@@ -142,7 +184,22 @@ class DistributionRacesTest {
         f.distribute("p", "k", "encrypt", "software");
 
         assertEquals(DistributionState.ACTIVE, f.distribution("p", "k").state());
-        assertEquals(1, vault().calls().count(Op.IMPORT), "nothing imported again");
+        assertEquals(1, vault().calls().count(Op.IMPORT), "a repeat finishes without importing again");
+    }
+
+    @Test
+    void aRemovalStartedJustBeforeTheCompletionIsAConflictThatLeavesTheRemovalToFinish() {
+        f.seedKey("k", 1);
+        justBeforeTheCompletionOfAOneVersionDistribution(() -> {
+            Stored<Distribution> theirs = f.keyStore.distribution("k", "p").orElseThrow();
+            f.keyStore.updateDistribution(theirs.value().withState(DistributionState.REMOVING, f.clock.instant()),
+                    theirs.etag());
+        });
+
+        KeyManagementException e = assertFault(Fault.CONFLICT, () -> f.distribute("p", "k", "encrypt", "software"));
+
+        assertEquals("key \"k\" is being removed from KMS provider \"p\"; it was not distributed", e.getMessage());
+        assertEquals(DistributionState.REMOVING, f.distribution("p", "k").state());
     }
 
     // The key header and the distribution record
