@@ -1,11 +1,13 @@
 package io.keymgmt.http.auth;
 
 import io.keymgmt.http.config.KeymgmtConfig;
+import io.keymgmt.http.config.KeymgmtConfig.AuthMode;
 import io.keymgmt.http.routes.RouteGate;
 import io.keymgmt.http.vault.VaultResponses;
-import jakarta.ws.rs.Priorities;
+import io.keymgmt.transport.AzureHttpClients;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -15,43 +17,80 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Requires the API token on every request but the health check, in the X-Vault-Token header (what
- * Vault clients send) or as a bearer token. Fails closed: start-up refuses token mode without a token
- * ({@link ApiTokenCheck}), and an empty expected token matches nothing.
+ * Authenticates every request but the health check, from the token in the X-Vault-Token header (what
+ * Vault clients send) or a bearer token: in token mode the API's own token, in entra-id mode an Entra
+ * ID access token whose app roles the route gate then checks. Fails closed: start-up refuses a mode
+ * that cannot work ({@link ApiTokenCheck}), and an empty expected token matches nothing.
  */
 @ApplicationScoped
 public class TokenFilter {
 
-    private final boolean required;
+    private final AuthMode mode;
     private final byte[] expected;
-
+    private final Optional<EntraIdTokens> entraId;
     private final RouteGate gate;
 
     @Inject
     public TokenFilter(KeymgmtConfig config, RouteGate gate) {
-        this.required = config.api().auth() == KeymgmtConfig.AuthMode.TOKEN;
+        this.mode = config.api().auth();
         this.expected = config.api().token().orElse("").getBytes(StandardCharsets.UTF_8);
+        this.entraId = mode == AuthMode.ENTRA_ID ? Optional.of(entraIdTokens(config)) : Optional.empty();
         this.gate = gate;
+    }
+
+    /** The token check entra-id mode uses, from its settings; throws IllegalArgumentException naming a missing one. */
+    static EntraIdTokens entraIdTokens(KeymgmtConfig config) {
+        KeymgmtConfig.Entra entra = config.api().entra();
+        return new EntraIdTokens(entra.tenantId().orElse(null), entra.audience().orElse(List.of()),
+                entra.authorityHost(), config.azure().trustCertificates()
+                        .map(pem -> AzureHttpClients.sslContextTrusting(pem).getSocketFactory()));
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
     public Optional<Response> requireToken(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
         // Health is open, as Vault's is; the host's invocations of timer and queue functions carry no token.
-        if (!required || path.equals(RouteGate.HEALTH) || gate.isHostInvocation(path)) {
+        if (path.equals(RouteGate.HEALTH) || gate.isHostInvocation(path)) {
             return Optional.empty();
         }
-        String presented = request.getHeaderString("X-Vault-Token");
-        if (presented == null) {
-            String authorization = request.getHeaderString("Authorization");
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                presented = authorization.substring(7).trim();
-            }
+        if (mode == AuthMode.PLATFORM) {
+            CallerRoles.grant(request, CallerRoles.ALL);
+            return Optional.empty();
         }
-        if (presented == null || expected.length == 0
-                || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
+        Optional<String> presented = presentedToken(request);
+        if (entraId.isPresent()) {
+            if (presented.isEmpty()) {
+                return Optional.of(denied(403, "no token: send an Entra ID access token for this API in "
+                        + "X-Vault-Token or Authorization: Bearer"));
+            }
+            EntraIdTokens.Outcome outcome = entraId.get().check(presented.get());
+            if (outcome instanceof EntraIdTokens.Refused refused) {
+                return Optional.of(denied(refused.status(), refused.reason()));
+            }
+            CallerRoles.grant(request, ((EntraIdTokens.Accepted) outcome).roles());
+            return Optional.empty();
+        }
+        if (presented.isEmpty() || expected.length == 0
+                || !MessageDigest.isEqual(presented.get().getBytes(StandardCharsets.UTF_8), expected)) {
             return Optional.of(VaultResponses.errors(403, List.of("permission denied")));
         }
+        CallerRoles.grant(request, CallerRoles.ALL);
         return Optional.empty();
+    }
+
+    private static Optional<String> presentedToken(ContainerRequestContext request) {
+        String vaultToken = request.getHeaderString("X-Vault-Token");
+        if (vaultToken != null) {
+            return Optional.of(vaultToken.trim());
+        }
+        String authorization = request.getHeaderString("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(authorization.substring(7).trim());
+        }
+        return Optional.empty();
+    }
+
+    private static Response denied(int status, String reason) {
+        return VaultResponses.errors(status, List.of(status == 403 ? "permission denied: " + reason : reason));
     }
 }

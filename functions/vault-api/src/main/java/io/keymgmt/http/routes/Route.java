@@ -59,6 +59,18 @@ public record Route(FunctionApp app, Verb verb, String template, String summary,
         response = List.copyOf(response);
     }
 
+    /**
+     * The app role a caller needs for this route: a reader reads and lists; deleting, and configuring
+     * providers (their credentials reach every vault), take an admin; every other write an operator.
+     */
+    public ApiRole requiredRole() {
+        return switch (verb) {
+            case READ, LIST -> ApiRole.READER;
+            case DELETE -> ApiRole.ADMIN;
+            case WRITE -> app == FunctionApp.PROVIDER_CONFIGURATION ? ApiRole.ADMIN : ApiRole.OPERATOR;
+        };
+    }
+
     /** An operation that returns no data (a write, delete or list). */
     public Route(FunctionApp app, Verb verb, String template, String summary, List<Parameter> parameters) {
         this(app, verb, template, summary, parameters, List.of());

@@ -1,5 +1,6 @@
 package io.keymgmt.http.routes;
 
+import io.keymgmt.http.auth.CallerRoles;
 import io.keymgmt.http.config.KeymgmtConfig;
 import io.keymgmt.http.help.ApiVersion;
 import io.keymgmt.http.help.PathHelp;
@@ -35,7 +36,6 @@ public class RouteGate {
     public static final String HEALTH = "/v1/sys/health";
     /** Vault's OpenAPI document of the mounts, here of this process's routes (authenticated). */
     public static final String OPENAPI = "/v1/sys/internal/specs/openapi";
-    private static final Set<String> SYSTEM_PATHS = Set.of(HEALTH, OPENAPI);
 
     private final ServedApps served;
     private final String mountPrefix;
@@ -67,21 +67,31 @@ public class RouteGate {
      * another URI.
      *
      * @param forward the URI to hand on when it is not the request's own; empty also with an answer
+     * @param requires the app role the caller needs for it; empty where none is needed (health, the
+     *     host's invocations) or there is nothing to protect (no such route)
      */
-    public record Decision(Optional<Response> answer, Optional<URI> forward) {
+    public record Decision(Optional<Response> answer, Optional<URI> forward, Optional<ApiRole> requires) {
 
-        static Decision pass() {
-            return new Decision(Optional.empty(), Optional.empty());
+        static Decision pass(ApiRole requires) {
+            return new Decision(Optional.empty(), Optional.empty(), Optional.of(requires));
+        }
+
+        static Decision passOpen() {
+            return new Decision(Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         static Decision answer(Response response) {
-            return new Decision(Optional.of(response), Optional.empty());
+            return new Decision(Optional.of(response), Optional.empty(), Optional.empty());
         }
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION + 100)
     public Optional<Response> route(ContainerRequestContext request) {
         Decision decision = decide(request.getMethod(), request.getUriInfo().getRequestUri());
+        Optional<Response> refused = decision.requires().flatMap(role -> CallerRoles.refuseWithout(request, role));
+        if (refused.isPresent()) {
+            return refused;
+        }
         decision.forward().ifPresent(request::setRequestUri);
         return decision.answer();
     }
@@ -89,8 +99,11 @@ public class RouteGate {
     /** The gate's decision for a method on a request URI, apart from any server, so it can be tested alone. */
     public Decision decide(String method, URI uri) {
         String path = uri.getRawPath();
-        if (SYSTEM_PATHS.contains(path) || hostInvoked.contains(path)) {
-            return Decision.pass();
+        if (path.equals(HEALTH) || hostInvoked.contains(path)) {
+            return Decision.passOpen();
+        }
+        if (path.equals(OPENAPI)) {
+            return Decision.pass(ApiRole.READER);
         }
         if (path.equals(WorkflowActions.ROOT) || path.startsWith(WorkflowActions.ROOT + "/")) {
             return action(method, path);
@@ -108,7 +121,8 @@ public class RouteGate {
         List<String> segments = segments(below);
         Query query = Query.parse(uri.getRawQuery());
         if (PathHelp.requested(method, query.get("help").orElse(null))) {
-            return Decision.answer(help.answer(segments, decode(below)));
+            return new Decision(Optional.of(help.answer(segments, decode(below))), Optional.empty(),
+                    Optional.of(ApiRole.READER));
         }
         boolean list;
         try {
@@ -134,11 +148,13 @@ public class RouteGate {
                     + route.get().app().appName() + " function app does")));
         }
         String canonical = RESOURCE_ROOT + (segments.isEmpty() ? "" : "/" + String.join("/", segments));
+        ApiRole requires = route.get().requiredRole();
         if (canonical.equals(path)) {
-            return Decision.pass();
+            return Decision.pass(requires);
         }
         return new Decision(Optional.empty(),
-                Optional.of(URI.create(canonical + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))));
+                Optional.of(URI.create(canonical + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))),
+                Optional.of(requires));
     }
 
     /** A workflow action or operation: served here, another app's (404 naming it), the wrong method (405), or none. */
@@ -153,7 +169,7 @@ public class RouteGate {
                 return Decision.answer(VaultResponses.errors(404, List.of(served.describe() + " records no "
                         + "operations; the function app that started the operation answers for it")));
             }
-            return Decision.pass();
+            return Decision.pass(ApiRole.READER);
         }
         Optional<WorkflowAction> action = segments.size() == 1 ? WorkflowActions.find(segments.get(0))
                 : Optional.empty();
@@ -171,7 +187,7 @@ public class RouteGate {
                     + "action " + action.get().name() + "; the " + action.get().app().appName() + " function app "
                     + "does")));
         }
-        return Decision.pass();
+        return Decision.pass(action.get().role());
     }
 
     /** The path below the mount in segments; one trailing slash (the vault CLI's list adds it) is dropped. */

@@ -8,9 +8,10 @@ import java.util.List;
  * Apps connector definition (infra/logic-apps) is held to these by a test.
  *
  * @param app the function app that serves it: the one whose identity has the permissions it needs
+ * @param role the app role a caller needs: that of the Vault route doing the same thing
  * @param fields the body's fields; any other is refused with a 400
  */
-public record WorkflowAction(String name, FunctionApp app, boolean longRunning, String summary,
+public record WorkflowAction(String name, FunctionApp app, ApiRole role, boolean longRunning, String summary,
         List<Route.Parameter> fields) {
 
     public WorkflowAction {

@@ -34,21 +34,21 @@ public final class WorkflowActions {
             + "(one Azure Key Vault).", List.of(), Optional.empty());
 
     private static final List<WorkflowAction> ALL = List.of(
-            new WorkflowAction("rotate-key", KEY_DISTRIBUTION, true, "Rotate a key: add one version and import it "
+            new WorkflowAction("rotate-key", KEY_DISTRIBUTION, ApiRole.OPERATOR, true, "Rotate a key: add one version and import it "
                     + "into every vault the key is in.", List.of(KEY)),
-            new WorkflowAction("distribute-key", KEY_DISTRIBUTION, true, "Distribute a key to a KMS provider: import "
+            new WorkflowAction("distribute-key", KEY_DISTRIBUTION, ApiRole.OPERATOR, true, "Distribute a key to a KMS provider: import "
                     + "every version into its vault.", List.of(KEY, PROVIDER,
                     new Parameter("purpose", COMMA_STRING_SLICE, false, "What the key may do in the vault: a list, or a "
                             + "comma-separated string, of " + String.join(", ", Routes.purposes()) + ". Required on the first "
                             + "distribution to the provider; it cannot change later.", Routes.purposes(), Optional.empty()),
                     new Parameter("protection", STRING, false, "hsm (BYOK into an HSM) or software (JWK import). Set on "
                             + "the first distribution only.", Routes.protections(), Optional.of(Protection.DEFAULT.wireName())))),
-            new WorkflowAction("remove-key", DELETION, true, "Remove a key from a KMS provider: soft-delete it in the "
+            new WorkflowAction("remove-key", DELETION, ApiRole.ADMIN, true, "Remove a key from a KMS provider: soft-delete it in the "
                     + "vault; the key stays and can be distributed again.", List.of(KEY, PROVIDER)),
-            new WorkflowAction("key-status", KEY_DISTRIBUTION, false, "A key's versions and where each of its "
+            new WorkflowAction("key-status", KEY_DISTRIBUTION, ApiRole.READER, false, "A key's versions and where each of its "
                     + "distributions stands, with its last error.", List.of(KEY)),
-            new WorkflowAction("list-keys", KEY_DISTRIBUTION, false, "The names of all keys.", List.of()),
-            new WorkflowAction("list-providers", PROVIDER_CONFIGURATION, false, "The names of all KMS providers.",
+            new WorkflowAction("list-keys", KEY_DISTRIBUTION, ApiRole.READER, false, "The names of all keys.", List.of()),
+            new WorkflowAction("list-providers", PROVIDER_CONFIGURATION, ApiRole.READER, false, "The names of all KMS providers.",
                     List.of()));
 
     private WorkflowActions() {

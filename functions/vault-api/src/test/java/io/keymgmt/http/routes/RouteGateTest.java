@@ -24,10 +24,10 @@ class RouteGateTest {
 
     @Test
     void aServedRouteAtItsResourcePathPassesUnchanged() {
-        assertEquals(Decision.pass(), AGGREGATE.decide("GET", URI.create("/v1/keymgmt/key/payments")));
-        assertEquals(Decision.pass(), AGGREGATE.decide("LIST", URI.create("/v1/keymgmt/kms")));
-        assertEquals(Decision.pass(), AGGREGATE.decide("PUT", URI.create("/v1/keymgmt/kms/p/key/k")));
-        assertEquals(Decision.pass(), AGGREGATE.decide("DELETE", URI.create("/v1/keymgmt/kms/p")));
+        assertEquals(Decision.pass(ApiRole.READER), AGGREGATE.decide("GET", URI.create("/v1/keymgmt/key/payments")));
+        assertEquals(Decision.pass(ApiRole.READER), AGGREGATE.decide("LIST", URI.create("/v1/keymgmt/kms")));
+        assertEquals(Decision.pass(ApiRole.OPERATOR), AGGREGATE.decide("PUT", URI.create("/v1/keymgmt/kms/p/key/k")));
+        assertEquals(Decision.pass(ApiRole.ADMIN), AGGREGATE.decide("DELETE", URI.create("/v1/keymgmt/kms/p")));
     }
 
     @Test
@@ -37,7 +37,7 @@ class RouteGateTest {
         assertForwarded(AGGREGATE.decide("LIST", URI.create("/v1/keymgmt/key/p/kms/")), "/v1/keymgmt/key/p/kms");
         // Vault reads ?list with Go's ParseBool: hvac sends True, some send 1.
         for (String yes : List.of("true", "True", "TRUE", "1", "t")) {
-            assertEquals(Decision.pass(), AGGREGATE.decide("GET", URI.create("/v1/keymgmt/kms?list=" + yes)), yes);
+            assertEquals(Decision.pass(ApiRole.READER), AGGREGATE.decide("GET", URI.create("/v1/keymgmt/kms?list=" + yes)), yes);
         }
         assertError(AGGREGATE.decide("GET", URI.create("/v1/keymgmt/kms?list=false")), 405,
                 "unsupported operation: this path only lists; use LIST or GET with ?list=true");
@@ -49,9 +49,9 @@ class RouteGateTest {
     void workflowActionsPassOnlyWhereTheirAppIsServedAndOnlyAsPost() {
         RouteGate deletion = Gates.gate("keymgmt", DELETION);
         RouteGate providers = Gates.gate("keymgmt", PROVIDER_CONFIGURATION);
-        assertEquals(Decision.pass(), AGGREGATE.decide("POST", URI.create("/actions/rotate-key")));
-        assertEquals(Decision.pass(), deletion.decide("POST", URI.create("/actions/remove-key")));
-        assertEquals(Decision.pass(), providers.decide("POST", URI.create("/actions/list-providers")));
+        assertEquals(Decision.pass(ApiRole.OPERATOR), AGGREGATE.decide("POST", URI.create("/actions/rotate-key")));
+        assertEquals(Decision.pass(ApiRole.ADMIN), deletion.decide("POST", URI.create("/actions/remove-key")));
+        assertEquals(Decision.pass(ApiRole.READER), providers.decide("POST", URI.create("/actions/list-providers")));
         assertError(deletion.decide("POST", URI.create("/actions/rotate-key")), 404, "keymgmt-deletion does not serve "
                 + "the action rotate-key; the keymgmt-key-distribution function app does");
         assertError(providers.decide("POST", URI.create("/actions/remove-key")), 404, "keymgmt-provider-configuration "
@@ -69,8 +69,8 @@ class RouteGateTest {
     @Test
     void operationsAreReadWithGetFromTheAppsThatRecordThem() {
         String poll = "/actions/operations/0123456789abcdef0123456789abcdef";
-        assertEquals(Decision.pass(), Gates.gate("keymgmt", KEY_DISTRIBUTION).decide("GET", URI.create(poll)));
-        assertEquals(Decision.pass(), Gates.gate("keymgmt", DELETION).decide("GET", URI.create(poll)));
+        assertEquals(Decision.pass(ApiRole.READER), Gates.gate("keymgmt", KEY_DISTRIBUTION).decide("GET", URI.create(poll)));
+        assertEquals(Decision.pass(ApiRole.READER), Gates.gate("keymgmt", DELETION).decide("GET", URI.create(poll)));
         assertError(Gates.gate("keymgmt", PROVIDER_CONFIGURATION).decide("GET", URI.create(poll)), 404,
                 "keymgmt-provider-configuration records no operations; the function app that started the operation "
                 + "answers for it");
@@ -104,8 +104,8 @@ class RouteGateTest {
     void systemPathsPassWhateverTheMount() {
         RouteGate elsewhere = Gates.gate("azure-keys", FunctionApp.values());
         for (RouteGate gate : List.of(AGGREGATE, elsewhere)) {
-            assertEquals(Decision.pass(), gate.decide("GET", URI.create(RouteGate.HEALTH)));
-            assertEquals(Decision.pass(), gate.decide("GET", URI.create(RouteGate.OPENAPI + "?generic_mount_paths=true")));
+            assertEquals(Decision.passOpen(), gate.decide("GET", URI.create(RouteGate.HEALTH)));
+            assertEquals(Decision.pass(ApiRole.READER), gate.decide("GET", URI.create(RouteGate.OPENAPI + "?generic_mount_paths=true")));
         }
         assertError(AGGREGATE.decide("GET", URI.create("/v1/sys/mounts")), 404,
                 "no handler for route \"sys/mounts\". route entry not found.");
@@ -133,7 +133,7 @@ class RouteGateTest {
     @Test
     void aFunctionAppAnswersOtherAppsRoutesWithTheAppThatServesThem() {
         RouteGate deletion = Gates.gate("keymgmt", DELETION);
-        assertEquals(Decision.pass(), deletion.decide("DELETE", URI.create("/v1/keymgmt/key/k")));
+        assertEquals(Decision.pass(ApiRole.ADMIN), deletion.decide("DELETE", URI.create("/v1/keymgmt/key/k")));
         assertError(deletion.decide("GET", URI.create("/v1/keymgmt/key/k")), 404, "unsupported path: "
                 + "keymgmt-deletion does not serve GET key/k; the keymgmt-key-distribution function app does");
         assertError(deletion.decide("POST", URI.create("/v1/keymgmt/kms/p")), 404, "unsupported path: "
@@ -156,7 +156,7 @@ class RouteGateTest {
                 .getStatus());
         assertEquals(200, AGGREGATE.decide("HELP", URI.create("/v1/keymgmt/kms/p")).answer().orElseThrow().getStatus());
         // Vault's test is a non-empty help parameter: a bare ?help is a read.
-        assertEquals(Decision.pass(), AGGREGATE.decide("GET", URI.create("/v1/keymgmt/key/payments?help")));
+        assertEquals(Decision.pass(ApiRole.READER), AGGREGATE.decide("GET", URI.create("/v1/keymgmt/key/payments?help")));
         assertEquals(200, Gates.gate("team/keys", KEY_DISTRIBUTION)
                 .decide("GET", URI.create("/v1/team/keys/kms/p/key/k?help=true")).answer().orElseThrow().getStatus());
     }
@@ -181,7 +181,9 @@ class RouteGateTest {
     }
 
     private static void assertForwarded(Decision decision, String uri) {
-        assertEquals(new Decision(Optional.empty(), Optional.of(URI.create(uri))), decision);
+        assertEquals(Optional.empty(), decision.answer());
+        assertEquals(Optional.of(URI.create(uri)), decision.forward());
+        assertTrue(decision.requires().isPresent(), "a forwarded route needs a role");
     }
 
     private static void assertError(Decision decision, int status, String message) {

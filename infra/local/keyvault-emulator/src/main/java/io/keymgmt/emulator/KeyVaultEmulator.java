@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -29,6 +30,8 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 
 import io.keymgmt.emulator.http.Listeners;
+import io.keymgmt.emulator.identity.ApiRegistration;
+import io.keymgmt.emulator.identity.ApiTokenSigner;
 import io.keymgmt.emulator.identity.Directory;
 import io.keymgmt.emulator.identity.EntraIdEndpoint;
 import io.keymgmt.emulator.identity.IdentityHeaders;
@@ -64,6 +67,8 @@ public final class KeyVaultEmulator implements AutoCloseable {
     private final ExecutorService workers;
     private final List<HttpServer> listeners = new ArrayList<>();
     private final Map<String, Vault> vaults = new LinkedHashMap<>();
+    private final ApiTokenSigner signer = new ApiTokenSigner();
+    private EntraIdEndpoint entraId;
     private URI authorityHost;
     private URI managedIdentityEndpoint;
     private boolean closed;
@@ -95,7 +100,8 @@ public final class KeyVaultEmulator implements AutoCloseable {
 
         HttpsServer entraListener = bind("the Entra ID endpoint", 0, port -> Listeners.https(port, tls, workers));
         authorityHost = URI.create("https://127.0.0.1:" + entraListener.getAddress().getPort());
-        entraListener.createContext("/", new EntraIdEndpoint(config.tenantId(), directory, tokens, authorityHost));
+        entraId = new EntraIdEndpoint(config.tenantId(), directory, tokens, signer, authorityHost);
+        entraListener.createContext("/", entraId);
 
         HttpServer miListener = bind("the managed identity endpoint", config.managedIdentityPort(),
                 port -> Listeners.http(port, workers));
@@ -191,6 +197,31 @@ public final class KeyVaultEmulator implements AutoCloseable {
         Principal principal = directory.findByClientId(clientId).orElseThrow(() ->
                 new IllegalArgumentException("no principal with client id " + clientId + " is configured"));
         return tokens.issue(principal, resource, ttl).value();
+    }
+
+    /**
+     * Registers an API while the emulator runs: tokens asked for its app ID URI (or client id) are then
+     * signed JWTs with the caller's app roles on it, verifiable with the tenant's published keys.
+     */
+    public ApiRegistration registerApi(String appIdUri, String clientId) {
+        ApiRegistration api = new ApiRegistration(appIdUri, clientId);
+        directory.registerApi(api);
+        return api;
+    }
+
+    /** Replaces a principal's app roles on a registered API, as an admin assigning them in Entra ID would. */
+    public void assignAppRoles(ApiRegistration api, String principalClientId, String... roles) {
+        directory.assignAppRoles(api, principalClientId, Set.of(roles));
+    }
+
+    /**
+     * A signed access token for a registered API with the principal's app roles, valid in the window
+     * given: tests use it for expired and not-yet-valid tokens, which the token endpoint never issues.
+     */
+    public String issueApiToken(String principalClientId, ApiRegistration api, Instant issuedAt, Instant expiresAt) {
+        Principal principal = directory.findByClientId(principalClientId).orElseThrow(() ->
+                new IllegalArgumentException("no principal with client id " + principalClientId + " is configured"));
+        return entraId.apiToken(principal, api, issuedAt, expiresAt);
     }
 
     /**

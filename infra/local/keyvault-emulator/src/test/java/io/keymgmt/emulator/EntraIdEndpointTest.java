@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,15 @@ import org.junit.jupiter.api.Test;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import io.keymgmt.emulator.identity.ApiRegistration;
 
 /** The client-credentials flow and Entra ID's errors for the mistakes people make configuring it. */
 class EntraIdEndpointTest {
@@ -109,6 +119,44 @@ class EntraIdEndpointTest {
         assertEquals(200, instance.status());
         assertEquals(emulator.authorityHost().getAuthority(),
                 instance.json().path("metadata").path(0).path("aliases").path(0).asText());
+    }
+
+    @Test
+    void signsTokensForARegisteredApiWithTheCallersAppRolesVerifiableWithThePublishedKeys() throws Exception {
+        ApiRegistration api = emulator.registerApi("api://keymgmt-entra-test", "00000000-0000-4000-8000-0000000a9901");
+        emulator.assignAppRoles(api, ADMIN_ID, "operator");
+
+        RestCalls.Reply reply = token(TENANT, form("client_credentials", ADMIN_ID, ADMIN_SECRET,
+                "api://keymgmt-entra-test/.default"));
+        assertEquals(200, reply.status(), reply.text());
+        SignedJWT jwt = SignedJWT.parse(reply.json().path("access_token").asText());
+
+        RestCalls.Reply keys = rest.send("GET", URI.create(emulator.authorityHost() + "/" + TENANT
+                + "/discovery/v2.0/keys"), null, null);
+        assertEquals(200, keys.status(), keys.text());
+        JWKSet published = JWKSet.parse(keys.text());
+        assertTrue(published.getKeys().stream().noneMatch(JWK::isPrivate), "only public keys are published");
+        RSAKey key = (RSAKey) published.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertTrue(jwt.verify(new RSASSAVerifier(key)), "the signature verifies with the published key");
+        assertEquals(JWSAlgorithm.RS256, jwt.getHeader().getAlgorithm());
+
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        assertEquals(emulator.authorityHost() + "/" + TENANT + "/v2.0", claims.getIssuer());
+        assertEquals(List.of(api.clientId()), claims.getAudience(), "v2.0 tokens name the API by its client id");
+        assertEquals(List.of("operator"), claims.getStringListClaim("roles"));
+        assertEquals(TENANT, claims.getStringClaim("tid"));
+        assertEquals(ADMIN_ID, claims.getStringClaim("azp"));
+        assertEquals(3599, Duration.between(claims.getIssueTime().toInstant(),
+                claims.getExpirationTime().toInstant()).toSeconds());
+
+        // A principal without an assignment gets a token without roles; Key Vault tokens stay opaque.
+        emulator.assignAppRoles(api, ADMIN_ID);
+        SignedJWT roleless = SignedJWT.parse(token(TENANT, form("client_credentials", ADMIN_ID, ADMIN_SECRET,
+                api.clientId() + "/.default")).json().path("access_token").asText());
+        assertEquals(null, roleless.getJWTClaimsSet().getClaim("roles"));
+        String vaultToken = token(TENANT, form("client_credentials", ADMIN_ID, ADMIN_SECRET,
+                "https://vault.azure.net/.default")).json().path("access_token").asText();
+        assertTrue(vaultToken.startsWith("kvemu."), "a Key Vault token is not a JWT");
     }
 
     private static void assertError(RestCalls.Reply reply, int status, String error, String description) {

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The emulator's Entra ID directory: the principals it knows and the client secrets of its service
@@ -21,6 +23,10 @@ public final class Directory {
     private final Map<String, Principal> byClientId = new HashMap<>();
     private final Map<String, byte[]> secretsByClientId = new HashMap<>();
     private Principal systemAssignedIdentity;
+    /** Registered while the emulator runs (tests do it), so read concurrently by the token endpoint. */
+    private final Map<String, ApiRegistration> apisByClientId = new ConcurrentHashMap<>();
+    /** App roles by API client id, then principal client id. */
+    private final Map<String, Map<String, Set<String>>> appRoles = new ConcurrentHashMap<>();
 
     public Directory() {
     }
@@ -89,6 +95,33 @@ public final class Directory {
 
     private Collection<Principal> managedIdentities() {
         return byClientId.values().stream().filter(p -> p.kind() != Principal.Kind.SERVICE_PRINCIPAL).toList();
+    }
+
+    /** Registers an API (an app registration that exposes app roles); tokens for it are signed JWTs. */
+    public Directory registerApi(ApiRegistration api) {
+        if (apisByClientId.putIfAbsent(key(api.clientId()), api) != null) {
+            throw new IllegalArgumentException("an API with client id " + api.clientId() + " is registered twice");
+        }
+        return this;
+    }
+
+    /** The registered API a requested resource names, by app ID URI or client id. */
+    public Optional<ApiRegistration> findApi(String resource) {
+        return apisByClientId.values().stream().filter(api -> api.isNamedBy(resource)).findFirst();
+    }
+
+    /** Replaces the app roles assigned to a principal on an API; none removes them all. */
+    public void assignAppRoles(ApiRegistration api, String principalClientId, Set<String> roles) {
+        if (findByClientId(principalClientId).isEmpty()) {
+            throw new IllegalArgumentException("no principal with client id " + principalClientId + " is configured");
+        }
+        appRoles.computeIfAbsent(key(api.clientId()), k -> new ConcurrentHashMap<>())
+                .put(key(principalClientId), Set.copyOf(roles));
+    }
+
+    /** The app roles a principal holds on an API: what its tokens for the API carry in "roles". */
+    public Set<String> appRolesOf(ApiRegistration api, String principalClientId) {
+        return appRoles.getOrDefault(key(api.clientId()), Map.of()).getOrDefault(key(principalClientId), Set.of());
     }
 
     public SecretCheck checkClientSecret(String clientId, String presentedSecret) {

@@ -35,14 +35,31 @@ public final class EntraIdEndpoint implements HttpHandler {
     private final String tenantId;
     private final Directory directory;
     private final TokenIssuer tokens;
+    private final ApiTokenSigner signer;
     private final URI authorityHost;
 
-    /** @param authorityHost this endpoint's own address, which its discovery documents name */
-    public EntraIdEndpoint(String tenantId, Directory directory, TokenIssuer tokens, URI authorityHost) {
+    /**
+     * @param signer signs the tokens for registered APIs and publishes its key
+     * @param authorityHost this endpoint's own address, which its discovery documents name
+     */
+    public EntraIdEndpoint(String tenantId, Directory directory, TokenIssuer tokens, ApiTokenSigner signer,
+            URI authorityHost) {
         this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.signer = Objects.requireNonNull(signer, "signer");
         this.authorityHost = Objects.requireNonNull(authorityHost, "authorityHost");
+    }
+
+    /** The issuer of the v2.0 tokens this tenant signs, as Entra ID names it. */
+    public static String issuer(URI authorityHost, String tenantId) {
+        return authorityHost + "/" + tenantId + "/v2.0";
+    }
+
+    /** A signed access token for a registered API, carrying the principal's app roles on it. */
+    public String apiToken(Principal principal, ApiRegistration api, Instant issuedAt, Instant expiresAt) {
+        return signer.sign(new ApiTokenSigner.Claims(issuer(authorityHost, tenantId), tenantId, principal, api,
+                directory.appRolesOf(api, principal.clientId()), issuedAt, expiresAt));
     }
 
     @Override
@@ -77,13 +94,12 @@ public final class EntraIdEndpoint implements HttpHandler {
                 instanceDiscovery(exchange);
             } else if (segments.length == 4 && "discovery".equals(segments[1]) && "v2.0".equals(segments[2])
                     && "keys".equals(segments[3])) {
-                // Tokens are opaque, so there is nothing to verify with: an empty key set is honest.
-                Exchanges.sendJson(exchange, 200, Exchanges.JSON.createObjectNode().set("keys",
-                        Exchanges.JSON.createArrayNode()));
+                // Key Vault tokens are opaque; the keys verify the tokens of registered APIs.
+                Exchanges.sendJson(exchange, 200, Exchanges.JSON.valueToTree(signer.publicKeySet()));
             } else {
                 sendError(exchange, 404, "invalid_request", 900561, "The emulator's Entra ID endpoint does not serve /"
                         + path + ". It serves POST /{tenant}/oauth2/v2.0/token, GET /{tenant}/v2.0/.well-known/"
-                        + "openid-configuration and GET /common/discovery/instance.");
+                        + "openid-configuration, GET /{tenant}/discovery/v2.0/keys and GET /common/discovery/instance.");
             }
         }
     }
@@ -150,12 +166,15 @@ public final class EntraIdEndpoint implements HttpHandler {
                     + "ID, for a secret added to app '" + clientId + "'.");
             case ACCEPTED -> {
                 Principal principal = directory.findByClientId(clientId).orElseThrow();
-                TokenIssuer.AccessToken token = tokens.issue(principal, resource, TOKEN_LIFETIME);
+                Instant now = tokens.now();
+                String token = directory.findApi(resource)
+                        .map(api -> apiToken(principal, api, now, now.plus(TOKEN_LIFETIME)))
+                        .orElseGet(() -> tokens.issue(principal, resource, TOKEN_LIFETIME).value());
                 ObjectNode reply = Exchanges.JSON.createObjectNode();
                 reply.put("token_type", "Bearer");
                 reply.put("expires_in", TOKEN_LIFETIME.toSeconds());
                 reply.put("ext_expires_in", TOKEN_LIFETIME.toSeconds());
-                reply.put("access_token", token.value());
+                reply.put("access_token", token);
                 Exchanges.sendJson(exchange, 200, reply, Map.of("Cache-Control", "no-store", "Pragma", "no-cache"));
             }
             default -> throw new IllegalStateException();
@@ -180,8 +199,8 @@ public final class EntraIdEndpoint implements HttpHandler {
         doc.set("id_token_signing_alg_values_supported", strings("RS256"));
         doc.set("response_types_supported", strings("code", "id_token", "code id_token", "id_token token"));
         doc.set("scopes_supported", strings("openid", "profile", "email", "offline_access"));
-        doc.put("issuer", authorityHost + "/" + ("common".equals(requestedTenant)
-                || "organizations".equals(requestedTenant) ? "{tenantid}" : tenantId) + "/v2.0");
+        doc.put("issuer", issuer(authorityHost, "common".equals(requestedTenant)
+                || "organizations".equals(requestedTenant) ? "{tenantid}" : tenantId));
         doc.put("request_uri_parameter_supported", false);
         doc.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
         doc.put("device_authorization_endpoint", base + "/oauth2/v2.0/devicecode");
