@@ -14,14 +14,16 @@ import io.keymgmt.http.routes.RouteGate;
 import io.keymgmt.http.routes.Routes;
 import io.keymgmt.http.routes.WorkflowAction;
 import io.keymgmt.http.routes.WorkflowActions;
+import io.keymgmt.server.clients.VaultClientPrograms;
 import io.keymgmt.testkit.LocalKeyVaults;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +48,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(EntraIdAuthTest.EntraId.class)
 class EntraIdAuthTest {
+
+    @TestHTTPResource("/")
+    URL root;
 
     static final String APP_ID_URI = "api://keymgmt-tests";
     static final String API_CLIENT_ID = "00000000-0000-4000-8000-0000000e0001";
@@ -203,6 +208,13 @@ class EntraIdAuthTest {
         given().header("X-Vault-Token", token).delete("/v1/keymgmt/key/" + key)
                 .then().statusCode(403).body("errors[0]", containsString("needs the admin app role"));
         given().get(RouteGate.HEALTH).then().statusCode(200);
+    }
+
+    @Test
+    void hashiCorpsGoClientDrivesTheSessionWithAnEntraIdTokenAsVaultToken() throws Exception {
+        vaults().assignAppRoles(EntraIdStack.api, CALLER, "admin");
+        // As a user would: export VAULT_TOKEN=$(az account get-access-token --resource <app id uri> ...).
+        VaultClientPrograms.goSession(root.getPort(), clientCredentialsToken(APP_ID_URI + "/.default"));
     }
 
     /** The token with its payload changed (a role raised) and the signature kept. */
