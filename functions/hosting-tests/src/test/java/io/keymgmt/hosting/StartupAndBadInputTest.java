@@ -49,6 +49,21 @@ class StartupAndBadInputTest {
     }
 
     @Test
+    void entraIdAuthenticationWithoutItsTenantStopsStartUpNamingTheSetting() {
+        Map<String, String> settings = Map.of("FUNCTIONS_WORKER_RUNTIME", "custom", "PATH", System.getenv("PATH"),
+                "JAVA_HOME", System.getProperty("java.home"), "KEYMGMT_API_AUTH", "entra-id",
+                "KEYMGMT_API_ENTRA_AUDIENCE", "api://keymgmt",
+                "KEYMGMT_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString(),
+                "KEYMGMT_SEAL_MODE", "local-file", "KEYMGMT_SEAL_LOCAL_KEY_FILE", work.resolve("seal.key").toString());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> FunctionsHost.options()
+                .inheritEnvironment(false).startTimeout(Duration.ofSeconds(50))
+                .start(Packaging.CUSTOM_HANDLER.folder(FunctionApp.DELETION), settings));
+        assertTrue(refused.getMessage().contains("keymgmt.api.entra.tenant-id is required with "
+                + "keymgmt.api.auth=entra-id (KEYMGMT_API_ENTRA_TENANT_ID"), refused.getMessage());
+        assertTrue(!refused.getMessage().contains("\tat "), "no stack trace: " + refused.getMessage());
+    }
+
+    @Test
     void aCustomHandlerInvocationWithAMalformedPayloadIsA400AndTheHandlerKeepsServing() {
         Map<String, String> settings = Map.of("FUNCTIONS_WORKER_RUNTIME", "custom", "PATH", System.getenv("PATH"),
                 "JAVA_HOME", System.getProperty("java.home"), "KEYMGMT_API_TOKEN", "t",
