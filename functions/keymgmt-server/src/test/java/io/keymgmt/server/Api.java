@@ -16,8 +16,20 @@ final class Api {
     private Api() {
     }
 
+    /** The token calls send: the local stack's, unless a test running with Entra ID sets its own. */
+    private static volatile String token = LocalStackResource.TOKEN;
+
     static RequestSpecification call() {
-        return given().header("X-Vault-Token", LocalStackResource.TOKEN);
+        return given().header("X-Vault-Token", token);
+    }
+
+    /** Makes every call send {@code value} (an Entra ID token) until {@link #useLocalToken()}. */
+    static void useToken(String value) {
+        token = value;
+    }
+
+    static void useLocalToken() {
+        token = LocalStackResource.TOKEN;
     }
 
     static Response write(String path, String json) {

@@ -32,6 +32,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.keymgmt.emulator.http.Listeners;
 import io.keymgmt.emulator.identity.ApiRegistration;
 import io.keymgmt.emulator.identity.ApiTokenSigner;
+import io.keymgmt.emulator.identity.ApiTokens;
 import io.keymgmt.emulator.identity.Directory;
 import io.keymgmt.emulator.identity.EntraIdEndpoint;
 import io.keymgmt.emulator.identity.IdentityHeaders;
@@ -68,7 +69,7 @@ public final class KeyVaultEmulator implements AutoCloseable {
     private final List<HttpServer> listeners = new ArrayList<>();
     private final Map<String, Vault> vaults = new LinkedHashMap<>();
     private final ApiTokenSigner signer = new ApiTokenSigner();
-    private EntraIdEndpoint entraId;
+    private ApiTokens apiTokens;
     private URI authorityHost;
     private URI managedIdentityEndpoint;
     private boolean closed;
@@ -100,12 +101,13 @@ public final class KeyVaultEmulator implements AutoCloseable {
 
         HttpsServer entraListener = bind("the Entra ID endpoint", 0, port -> Listeners.https(port, tls, workers));
         authorityHost = URI.create("https://127.0.0.1:" + entraListener.getAddress().getPort());
-        entraId = new EntraIdEndpoint(config.tenantId(), directory, tokens, signer, authorityHost);
-        entraListener.createContext("/", entraId);
+        apiTokens = new ApiTokens(directory, signer, config.tenantId(), authorityHost);
+        entraListener.createContext("/", new EntraIdEndpoint(config.tenantId(), directory, tokens, apiTokens,
+                authorityHost));
 
         HttpServer miListener = bind("the managed identity endpoint", config.managedIdentityPort(),
                 port -> Listeners.http(port, workers));
-        miListener.createContext("/", new ManagedIdentityEndpoint(directory, tokens, identityHeaders()));
+        miListener.createContext("/", new ManagedIdentityEndpoint(directory, tokens, identityHeaders(), apiTokens));
         managedIdentityEndpoint = URI.create("http://127.0.0.1:" + miListener.getAddress().getPort()
                 + ManagedIdentityEndpoint.PATH);
 
@@ -221,7 +223,7 @@ public final class KeyVaultEmulator implements AutoCloseable {
     public String issueApiToken(String principalClientId, ApiRegistration api, Instant issuedAt, Instant expiresAt) {
         Principal principal = directory.findByClientId(principalClientId).orElseThrow(() ->
                 new IllegalArgumentException("no principal with client id " + principalClientId + " is configured"));
-        return entraId.apiToken(principal, api, issuedAt, expiresAt);
+        return apiTokens.issue(principal, api, issuedAt, expiresAt);
     }
 
     /**

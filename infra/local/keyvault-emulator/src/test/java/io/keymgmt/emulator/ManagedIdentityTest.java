@@ -26,6 +26,10 @@ import com.azure.security.keyvault.keys.KeyClient;
 import com.azure.security.keyvault.keys.models.CreateRsaKeyOptions;
 import com.azure.security.keyvault.keys.models.KeyProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import io.keymgmt.emulator.identity.ApiRegistration;
 
 /**
  * azure-identity's ManagedIdentityCredential (MSAL's App Service source) against the emulator. MSAL
@@ -115,6 +119,23 @@ class ManagedIdentityTest {
                 + "&principal_id=" + USER_MI_OID, header).status());
         assertEquals(400, get(rest, "resource=https://vault.azure.net&api-version=2017-09-01", header).status());
         assertEquals(400, get(rest, "api-version=2019-08-01", header).status());
+    }
+
+    @Test
+    void aTokenForARegisteredApiIsSignedWithTheIdentitysAppRoles() throws Exception {
+        ApiRegistration api = emulator.registerApi("api://keymgmt-msi-test", "00000000-0000-4000-8000-0000000a9902");
+        emulator.assignAppRoles(api, SYSTEM_MI_ID, "operator");
+        RestCalls rest = new RestCalls(emulator);
+
+        RestCalls.Reply reply = get(rest, "resource=" + URLEncoder.encode("api://keymgmt-msi-test", StandardCharsets.UTF_8)
+                + "&api-version=2019-08-01", header);
+
+        assertEquals(200, reply.status(), reply.text());
+        JWTClaimsSet claims = SignedJWT.parse(reply.json().path("access_token").asText()).getJWTClaimsSet();
+        assertEquals(java.util.List.of(api.clientId()), claims.getAudience());
+        assertEquals(java.util.List.of("operator"), claims.getStringListClaim("roles"));
+        assertEquals(SYSTEM_MI_OID, claims.getStringClaim("oid"));
+        assertEquals(claims.getExpirationTime().toInstant().getEpochSecond(), reply.json().path("expires_on").asLong());
     }
 
     private static RestCalls.Reply get(RestCalls rest, String query, String identityHeader) {

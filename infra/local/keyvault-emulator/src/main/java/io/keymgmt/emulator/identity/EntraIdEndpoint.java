@@ -35,31 +35,20 @@ public final class EntraIdEndpoint implements HttpHandler {
     private final String tenantId;
     private final Directory directory;
     private final TokenIssuer tokens;
-    private final ApiTokenSigner signer;
+    private final ApiTokens apiTokens;
     private final URI authorityHost;
 
     /**
-     * @param signer signs the tokens for registered APIs and publishes its key
+     * @param apiTokens the tokens for registered APIs, and the key set that verifies them
      * @param authorityHost this endpoint's own address, which its discovery documents name
      */
-    public EntraIdEndpoint(String tenantId, Directory directory, TokenIssuer tokens, ApiTokenSigner signer,
+    public EntraIdEndpoint(String tenantId, Directory directory, TokenIssuer tokens, ApiTokens apiTokens,
             URI authorityHost) {
         this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.signer = Objects.requireNonNull(signer, "signer");
+        this.apiTokens = Objects.requireNonNull(apiTokens, "apiTokens");
         this.authorityHost = Objects.requireNonNull(authorityHost, "authorityHost");
-    }
-
-    /** The issuer of the v2.0 tokens this tenant signs, as Entra ID names it. */
-    public static String issuer(URI authorityHost, String tenantId) {
-        return authorityHost + "/" + tenantId + "/v2.0";
-    }
-
-    /** A signed access token for a registered API, carrying the principal's app roles on it. */
-    public String apiToken(Principal principal, ApiRegistration api, Instant issuedAt, Instant expiresAt) {
-        return signer.sign(new ApiTokenSigner.Claims(issuer(authorityHost, tenantId), tenantId, principal, api,
-                directory.appRolesOf(api, principal.clientId()), issuedAt, expiresAt));
     }
 
     @Override
@@ -95,7 +84,7 @@ public final class EntraIdEndpoint implements HttpHandler {
             } else if (segments.length == 4 && "discovery".equals(segments[1]) && "v2.0".equals(segments[2])
                     && "keys".equals(segments[3])) {
                 // Key Vault tokens are opaque; the keys verify the tokens of registered APIs.
-                Exchanges.sendJson(exchange, 200, Exchanges.JSON.valueToTree(signer.publicKeySet()));
+                Exchanges.sendJson(exchange, 200, Exchanges.JSON.valueToTree(apiTokens.publicKeySet()));
             } else {
                 sendError(exchange, 404, "invalid_request", 900561, "The emulator's Entra ID endpoint does not serve /"
                         + path + ". It serves POST /{tenant}/oauth2/v2.0/token, GET /{tenant}/v2.0/.well-known/"
@@ -167,8 +156,7 @@ public final class EntraIdEndpoint implements HttpHandler {
             case ACCEPTED -> {
                 Principal principal = directory.findByClientId(clientId).orElseThrow();
                 Instant now = tokens.now();
-                String token = directory.findApi(resource)
-                        .map(api -> apiToken(principal, api, now, now.plus(TOKEN_LIFETIME)))
+                String token = apiTokens.forResource(principal, resource, now, now.plus(TOKEN_LIFETIME))
                         .orElseGet(() -> tokens.issue(principal, resource, TOKEN_LIFETIME).value());
                 ObjectNode reply = Exchanges.JSON.createObjectNode();
                 reply.put("token_type", "Bearer");
@@ -199,7 +187,7 @@ public final class EntraIdEndpoint implements HttpHandler {
         doc.set("id_token_signing_alg_values_supported", strings("RS256"));
         doc.set("response_types_supported", strings("code", "id_token", "code id_token", "id_token token"));
         doc.set("scopes_supported", strings("openid", "profile", "email", "offline_access"));
-        doc.put("issuer", issuer(authorityHost, "common".equals(requestedTenant)
+        doc.put("issuer", ApiTokens.issuer(authorityHost, "common".equals(requestedTenant)
                 || "organizations".equals(requestedTenant) ? "{tenantid}" : tenantId));
         doc.put("request_uri_parameter_supported", false);
         doc.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");

@@ -2,6 +2,7 @@ package io.keymgmt.emulator.identity;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,11 +35,14 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
     private final Directory directory;
     private final TokenIssuer tokens;
     private final IdentityHeaders identityHeaders;
+    private final ApiTokens apiTokens;
 
-    public ManagedIdentityEndpoint(Directory directory, TokenIssuer tokens, IdentityHeaders identityHeaders) {
+    public ManagedIdentityEndpoint(Directory directory, TokenIssuer tokens, IdentityHeaders identityHeaders,
+            ApiTokens apiTokens) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.identityHeaders = Objects.requireNonNull(identityHeaders, "identityHeaders");
+        this.apiTokens = Objects.requireNonNull(apiTokens, "apiTokens");
     }
 
     @Override
@@ -131,10 +135,13 @@ public final class ManagedIdentityEndpoint implements HttpHandler {
                         + "ask without client_id, principal_id and mi_res_id for this host's own identity.");
                 return;
             }
-            TokenIssuer.AccessToken token = tokens.issue(principal, resource, TOKEN_LIFETIME);
+            Instant now = tokens.now();
+            Instant expiresAt = now.plus(TOKEN_LIFETIME);
+            String token = apiTokens.forResource(principal, resource, now, expiresAt)
+                    .orElseGet(() -> tokens.issue(principal, resource, TOKEN_LIFETIME).value());
             ObjectNode reply = Exchanges.JSON.createObjectNode();
-            reply.put("access_token", token.value());
-            reply.put("expires_on", Long.toString(token.expiresAt().getEpochSecond()));
+            reply.put("access_token", token);
+            reply.put("expires_on", Long.toString(expiresAt.getEpochSecond()));
             reply.put("resource", resource);
             reply.put("token_type", "Bearer");
             reply.put("client_id", principal.clientId());
