@@ -368,10 +368,12 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 @description('VAULT_ADDR for Vault clients: the gateway, or without it the key-distribution app (which serves most routes).')
 output VAULT_ADDR string = gateway ? gatewayModule!.outputs.gatewayUrl : 'https://${apps[1].outputs.defaultHostName}'
-@description('Each app\'s host name, for calling an app directly.')
-output APP_HOST_NAMES object = toObject(range(0, length(functionApps)), i => functionApps[i].id, i => apps[i].outputs.defaultHostName)
-@description('Each app\'s managed identity (object id): what a vault owner grants our custom role or access policy to.')
-output APP_PRINCIPAL_IDS object = toObject(range(0, length(functionApps)), i => functionApps[i].id, i => apps[i].outputs.principalId)
+@description('Each app: its id, host name (for calling it directly) and managed identity (object id), which a vault owner grants our custom role or access policy to.')
+output APPS array = [for (app, i) in functionApps: {
+  id: app.id
+  hostName: apps[i].outputs.defaultHostName
+  principalId: apps[i].outputs.principalId
+}]
 @description('Each app\'s custom role for target vaults (absent for an app without key permissions).')
 output TARGET_VAULT_ROLE_IDS object = roles.outputs.targetVaultRoleIds
 @description('Each app\'s access-policy key permissions, for vaults that use access policies.')

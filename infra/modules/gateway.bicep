@@ -51,8 +51,14 @@ resource api 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
 
 // Vault clients send the token as X-Vault-Token (the vault CLI always does), others as a bearer token; the
 // app accepts both, so the gateway checks whichever came. Vault answers a missing or bad token with 403.
-var tokenChecks = [for header in ['Authorization', 'X-Vault-Token']: '<validate-jwt header-name="${header}" failed-validation-httpcode="403" failed-validation-error-message="permission denied"${header == 'Authorization' ? ' require-scheme="Bearer"' : ''}><openid-config url="${loginEndpoint}${apiTenantId}/v2.0/.well-known/openid-configuration" /><audiences>${join(map(apiAudiences, a => '<audience>${a}</audience>'), '')}</audiences><issuers><issuer>${loginEndpoint}${apiTenantId}/v2.0</issuer><issuer>https://sts.windows.net/${apiTenantId}/</issuer></issuers></validate-jwt>']
-var tokenCheck = validateTokens ? '<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;Authorization&quot;))">${tokenChecks[0]}</when><otherwise>${tokenChecks[1]}</otherwise></choose>' : ''
+// Entra ID issues v2.0 tokens (login endpoint issuer) or v1.0 ones (sts.windows.net), by the app registration's
+// accessTokenAcceptedVersion; both are accepted, as the app does.
+var audiencesXml = join(map(apiAudiences, a => '<audience>${a}</audience>'), '')
+var tokenRules = '<openid-config url="${loginEndpoint}${apiTenantId}/v2.0/.well-known/openid-configuration" /><audiences>${audiencesXml}</audiences><issuers><issuer>${loginEndpoint}${apiTenantId}/v2.0</issuer><issuer>https://sts.windows.net/${apiTenantId}/</issuer></issuers>'
+var refusal = 'failed-validation-httpcode="403" failed-validation-error-message="permission denied"'
+var bearerCheck = '<validate-jwt header-name="Authorization" require-scheme="Bearer" ${refusal}>${tokenRules}</validate-jwt>'
+var vaultTokenCheck = '<validate-jwt header-name="X-Vault-Token" ${refusal}>${tokenRules}</validate-jwt>'
+var tokenCheck = validateTokens ? '<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;Authorization&quot;))">${bearerCheck}</when><otherwise>${vaultTokenCheck}</otherwise></choose>' : ''
 
 resource operations 'Microsoft.ApiManagement/service/apis/operations@2022-08-01' = [for route in routes: {
   parent: api

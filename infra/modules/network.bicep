@@ -68,6 +68,6 @@ resource links 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01
 }]
 
 output vnetId string = vnet.id
-output integrationSubnetIds object = toObject(range(0, length(appIds)), i => appIds[i], i => '${vnet.id}/subnets/apps-${appIds[i]}')
+output integrationSubnetIds object = toObject(appIds, id => id, id => '${vnet.id}/subnets/apps-${id}')
 output privateEndpointSubnetId string = '${vnet.id}/subnets/private-endpoints'
-output dnsZoneIds object = toObject(range(0, length(items(zoneNames))), i => items(zoneNames)[i].key, i => zones[i].id)
+output dnsZoneIds object = toObject(items(zoneNames), zone => zone.key, zone => resourceId('Microsoft.Network/privateDnsZones', zone.value))

@@ -9,8 +9,13 @@ param apps array
 var withTargetVaultActions = filter(apps, app => !empty(app.keyVaultDataActions))
 var withSealActions = filter(apps, app => !empty(app.sealDataActions))
 
+// Role definition names are GUIDs derived from the app, so their ids are known without reading the resources
+// (Bicep cannot index the role collections with a lambda's variable).
+var targetVaultRoleNames = toObject(apps, app => app.id, app => guid(subscription().id, environmentName, app.id, 'target-vault-keys'))
+var sealRoleNames = toObject(apps, app => app.id, app => guid(subscription().id, environmentName, app.id, 'seal-key'))
+
 resource targetVaultRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for app in withTargetVaultActions: {
-  name: guid(subscription().id, environmentName, app.id, 'target-vault-keys')
+  name: targetVaultRoleNames[app.id]
   properties: {
     roleName: 'keymgmt ${environmentName} ${app.id} target vault keys'
     description: 'What the keymgmt ${app.id} app does to keys in the vaults it distributes to; nothing more.'
@@ -29,7 +34,7 @@ resource targetVaultRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' =
 }]
 
 resource sealRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for app in withSealActions: {
-  name: guid(subscription().id, environmentName, app.id, 'seal-key')
+  name: sealRoleNames[app.id]
   properties: {
     roleName: 'keymgmt ${environmentName} ${app.id} seal key'
     description: 'How the keymgmt ${app.id} app uses the seal key; assigned on that key only.'
@@ -46,6 +51,8 @@ resource sealRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for a
   }
 }]
 
+// A module's outputs are available once all its resources are deployed, so an assignment that reads them
+// waits for the definitions.
 @description('Role definition resource ids by app id; apps without target vault permissions are absent.')
-output targetVaultRoleIds object = toObject(range(0, length(withTargetVaultActions)), i => withTargetVaultActions[i].id, i => targetVaultRoles[i].id)
-output sealRoleIds object = toObject(range(0, length(withSealActions)), i => withSealActions[i].id, i => sealRoles[i].id)
+output targetVaultRoleIds object = toObject(withTargetVaultActions, app => app.id, app => subscriptionResourceId('Microsoft.Authorization/roleDefinitions', targetVaultRoleNames[app.id]))
+output sealRoleIds object = toObject(withSealActions, app => app.id, app => subscriptionResourceId('Microsoft.Authorization/roleDefinitions', sealRoleNames[app.id]))

@@ -71,4 +71,4 @@ output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
-output deploymentContainerUrls object = toObject(appIds, id => id, id => '${account.properties.primaryEndpoints.blob}deployments-${id}')
+output deploymentContainerUrls object = toObject(appIds, id => id, id => 'https://${name}.blob.${environment().suffixes.storage}/deployments-${id}')

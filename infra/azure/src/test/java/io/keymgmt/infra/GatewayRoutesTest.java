@@ -31,7 +31,14 @@ class GatewayRoutesTest {
 
     @Test
     void theGatewayRoutesEveryRouteToTheAppThatServesIt() throws Exception {
-        assertEquals(expected(), actual());
+        Set<String> expected = expected();
+        Set<String> actual = actual();
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        Set<String> extra = new TreeSet<>(actual);
+        extra.removeAll(expected);
+        assertEquals(Set.of(), missing, "routes the code serves that the gateway does not route there");
+        assertEquals(Set.of(), extra, "routes the gateway has that the code does not serve so");
     }
 
     @Test
