@@ -79,6 +79,26 @@ class AzureYamlTest {
     }
 
     @Test
+    void theApiRegistrationHookGivesTheAudiencesTheTemplatesRequire() throws Exception {
+        String run = azureYaml().get("hooks").get("preprovision").get("run").asText();
+        Path script = Repository.root().resolve(run).normalize();
+        assertEquals(Repository.path("infra/azure/hooks/api-app-registration.sh"), script);
+        assertTrue(Files.isExecutable(script), script + " is not executable");
+        String hook = Files.readString(script);
+        assertTrue(hook.contains("azd env set KEYMGMT_API_AUDIENCES"), "the hook does not store the audiences");
+        assertTrue(Repository.read("infra/main.parameters.json").contains("\"${KEYMGMT_API_AUDIENCES}\""),
+                "main.parameters.json does not hand KEYMGMT_API_AUDIENCES to apiAudiences");
+        JsonNode roles = new ObjectMapper().readTree(Repository.path("infra/azure/api-app-roles.json").toFile());
+        List<String> values = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        roles.forEach(role -> {
+            values.add(role.get("value").asText());
+            assertTrue(ids.add(role.get("id").asText()), "app role id used twice: " + role.get("id"));
+        });
+        assertEquals(List.of("reader", "operator", "admin"), values);
+    }
+
+    @Test
     void everyAppIsTaggedWithItsServiceName() {
         String app = Bicep.module("functionApp").text;
         assertTrue(app.contains("'azd-service-name': appId"), "azd finds an app by its azd-service-name tag");
