@@ -55,4 +55,7 @@ fi
 rm -rf "$stage"
 mkdir -p "$stage"
 cp -R "$built/." "$stage/"
+# The local host's settings (FUNCTIONS_WORKER_RUNTIME, which Flex Consumption refuses as a setting): Azure
+# ignores the file, and the app settings come from the templates alone.
+rm -f "$stage/local.settings.json"
 echo "stage-package: $app ($packaging) staged in $stage"
