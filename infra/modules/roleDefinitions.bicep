@@ -6,6 +6,8 @@ param environmentName string
 @description('Each app: id, keyVaultDataActions (target vaults), sealDataActions (the seal key).')
 param apps array
 
+// Role names are unique in the whole tenant, so they carry the subscription as well as the environment.
+var scopeToken = uniqueString(subscription().id)
 var withTargetVaultActions = filter(apps, app => !empty(app.keyVaultDataActions))
 var withSealActions = filter(apps, app => !empty(app.sealDataActions))
 
@@ -17,7 +19,7 @@ var sealRoleNames = toObject(apps, app => app.id, app => guid(subscription().id,
 resource targetVaultRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for app in withTargetVaultActions: {
   name: targetVaultRoleNames[app.id]
   properties: {
-    roleName: 'keymgmt ${environmentName} ${app.id} target vault keys'
+    roleName: 'keymgmt ${environmentName} ${app.id} target vault keys (${scopeToken})'
     description: 'What the keymgmt ${app.id} app does to keys in the vaults it distributes to; nothing more.'
     type: 'CustomRole'
     permissions: [
@@ -36,7 +38,7 @@ resource targetVaultRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' =
 resource sealRoles 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for app in withSealActions: {
   name: sealRoleNames[app.id]
   properties: {
-    roleName: 'keymgmt ${environmentName} ${app.id} seal key'
+    roleName: 'keymgmt ${environmentName} ${app.id} seal key (${scopeToken})'
     description: 'How the keymgmt ${app.id} app uses the seal key; assigned on that key only.'
     type: 'CustomRole'
     permissions: [
