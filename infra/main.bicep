@@ -153,7 +153,11 @@ module refusals 'modules/refusals.bicep' = {
         reason: 'privateEndpointsForTargetVaults=true needs privateNetworking=true.'
       }
       {
-        refused: !empty(filter(targetVaults, v => v.accessModel == 'rbac' && split(v.id, '/')[2] != subscription().subscriptionId))
+        refused: !empty(filter(targetVaults, v => !startsWith(toLower(v.id), '/subscriptions/') || !contains(toLower(v.id), '/providers/microsoft.keyvault/vaults/')))
+        reason: 'a targetVaults id is not a Key Vault resource id (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>).'
+      }
+      {
+        refused: !empty(filter(targetVaults, v => v.accessModel == 'rbac' && toLower(split(v.id, '/')[2]) != toLower(subscription().subscriptionId)))
         reason: 'an rbac target vault is in another subscription, where this deployment\'s custom roles cannot be assigned; let its owner grant access (infra/README.md, "A vault another team owns") and leave it out of targetVaults.'
       }
     ]
@@ -312,6 +316,9 @@ module apps 'modules/functionApp.bicep' = [for app in functionApps: {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
+  // With private networking storage and the seal vault answer only through their endpoints: an app that
+  // started before them would fail its first start-up on them.
+  dependsOn: [storageEndpointsModule, sealVaultEndpoint]
 }]
 
 module access 'modules/appAccess.bicep' = [for (app, i) in functionApps: {
