@@ -68,6 +68,17 @@ class GatewayRoutesTest {
         assertEquals(List.of("GET /v1/sys/health"), open);
     }
 
+    @Test
+    void eachOperationGoesToTheBackendOfItsAppAndEveryAppHasOne() {
+        String gateway = Bicep.module("gateway").text;
+        assertTrue(gateway.contains("set-backend-service backend-id=\"${route.app}\""), "operations do not pick their app's backend");
+        assertTrue(gateway.contains("name: backend.id"), "backends are not named by app id");
+        assertTrue(gateway.contains("loadJsonContent('gateway-routes.json')"), "the gateway does not deploy the tested table");
+        String main = Bicep.main().text;
+        assertTrue(main.contains("backends: [for (app, i) in functionApps: {") && main.contains("hostName: apps[i].outputs.defaultHostName"),
+                "the gateway does not get one backend per app, at that app's host");
+    }
+
     private static Set<String> expected() {
         Set<String> routes = new TreeSet<>();
         for (Route route : Routes.all()) {
