@@ -23,18 +23,21 @@ public final class CallerRoles {
     private CallerRoles() {
     }
 
+    /** The property's value: typed, so nothing else set under the name can pass for roles. */
+    private record Granted(Set<ApiRole> roles) {
+    }
+
     static void grant(ContainerRequestContext request, Set<ApiRole> roles) {
-        request.setProperty(PROPERTY, Set.copyOf(roles));
+        request.setProperty(PROPERTY, new Granted(Set.copyOf(roles)));
     }
 
     /** A 403 naming the role the caller lacks, or empty when it holds that role or one above it. */
     public static Optional<Response> refuseWithout(ContainerRequestContext request, ApiRole needed) {
-        Set<?> held = request.getProperty(PROPERTY) instanceof Set<?> roles ? roles : Set.of();
-        if (held.stream().anyMatch(r -> r instanceof ApiRole role && role.includes(needed))) {
+        Set<ApiRole> held = request.getProperty(PROPERTY) instanceof Granted granted ? granted.roles() : Set.of();
+        if (held.stream().anyMatch(role -> role.includes(needed))) {
             return Optional.empty();
         }
-        List<String> names = held.stream().filter(ApiRole.class::isInstance).map(r -> ((ApiRole) r).value())
-                .sorted().toList();
+        List<String> names = held.stream().map(ApiRole::value).sorted().toList();
         return Optional.of(VaultResponses.errors(403, List.of("permission denied: this needs the " + needed.value()
                 + " app role of the API's app registration (or one above it: reader, operator, admin); the "
                 + "token has " + (names.isEmpty() ? "no role of this API" : String.join(", ", names))

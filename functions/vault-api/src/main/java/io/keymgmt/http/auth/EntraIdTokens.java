@@ -51,7 +51,7 @@ public final class EntraIdTokens {
     /** @param roles the API's app roles among the token's roles claim (possibly none) */
     public record Accepted(Set<ApiRole> roles) implements Outcome {
         public Accepted {
-            roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+            roles = Set.copyOf(roles);
         }
     }
 

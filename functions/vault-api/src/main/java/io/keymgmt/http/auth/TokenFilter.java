@@ -5,6 +5,8 @@ import io.keymgmt.http.config.KeymgmtConfig.AuthMode;
 import io.keymgmt.http.routes.RouteGate;
 import io.keymgmt.http.vault.VaultResponses;
 import io.keymgmt.transport.AzureHttpClients;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -20,9 +22,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * Authenticates every request but the health check, from the token in the X-Vault-Token header (what
  * Vault clients send) or a bearer token: in token mode the API's own token, in entra-id mode an Entra
  * ID access token whose app roles the route gate then checks. Fails closed: start-up refuses a mode
- * that cannot work ({@link ApiTokenCheck}), and an empty expected token matches nothing.
+ * that cannot work (here for entra-id, which is built at start-up for that reason; {@link ApiTokenCheck}
+ * for token mode), and an empty expected token matches nothing.
  */
 @ApplicationScoped
+@Startup
 public class TokenFilter {
 
     private final AuthMode mode;
@@ -38,12 +42,17 @@ public class TokenFilter {
         this.gate = gate;
     }
 
-    /** The token check entra-id mode uses, from its settings; throws IllegalArgumentException naming a missing one. */
-    static EntraIdTokens entraIdTokens(KeymgmtConfig config) {
+    /** @throws ConfigurationException naming a missing or malformed setting, so start-up stops with one line */
+    private static EntraIdTokens entraIdTokens(KeymgmtConfig config) {
         KeymgmtConfig.Entra entra = config.api().entra();
-        return new EntraIdTokens(entra.tenantId().orElse(null), entra.audience().orElse(List.of()),
-                entra.authorityHost(), config.azure().trustCertificates()
-                        .map(pem -> AzureHttpClients.sslContextTrusting(pem).getSocketFactory()));
+        try {
+            return new EntraIdTokens(entra.tenantId().orElse(null), entra.audience().orElse(List.of()),
+                    entra.authorityHost(), config.azure().trustCertificates()
+                            .map(pem -> AzureHttpClients.sslContextTrusting(pem).getSocketFactory()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage() + " (KEYMGMT_API_ENTRA_TENANT_ID, "
+                    + "KEYMGMT_API_ENTRA_AUDIENCE)");
+        }
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)

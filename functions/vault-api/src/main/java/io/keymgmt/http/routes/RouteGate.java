@@ -83,6 +83,11 @@ public class RouteGate {
         static Decision answer(Response response) {
             return new Decision(Optional.of(response), Optional.empty(), Optional.empty());
         }
+
+        /** An answer given here only to a caller holding {@code requires} (path help). */
+        static Decision answer(Response response, ApiRole requires) {
+            return new Decision(Optional.of(response), Optional.empty(), Optional.of(requires));
+        }
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION + 100)
@@ -121,8 +126,7 @@ public class RouteGate {
         List<String> segments = segments(below);
         Query query = Query.parse(uri.getRawQuery());
         if (PathHelp.requested(method, query.get("help").orElse(null))) {
-            return new Decision(Optional.of(help.answer(segments, decode(below))), Optional.empty(),
-                    Optional.of(ApiRole.READER));
+            return Decision.answer(help.answer(segments, decode(below)), ApiRole.READER);
         }
         boolean list;
         try {
